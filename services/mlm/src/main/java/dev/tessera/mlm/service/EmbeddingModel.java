@@ -1,0 +1,193 @@
+package dev.tessera.mlm.service;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.tessera.runtime.engine.LoadedModel;
+import dev.tessera.runtime.engine.OnnxEngine;
+import dev.tessera.runtime.model.ModelLoadException;
+import dev.tessera.runtime.model.ModelLocator;
+import dev.tessera.runtime.tokenizer.Tokenizers;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One loaded sentence-embedding model: its tokenizer, its ONNX session and its pooling. It turns text into token ids
+ * ({@link #encode}) and runs padded batches into pooled vectors ({@link #run}); batching and normalisation belong to
+ * the caller, so the benchmark can drive this class directly as the in-process baseline.
+ */
+public final class EmbeddingModel {
+
+    private static final String INPUT_IDS = "input_ids";
+    private static final String ATTENTION_MASK = "attention_mask";
+    private static final String TOKEN_TYPE_IDS = "token_type_ids";
+
+    /**
+     * One text as the model reads it.
+     *
+     * @param ids token ids, special tokens included
+     * @param truncated whether the text was cut to the token limit
+     */
+    public record Encoded(long[] ids, boolean truncated) {}
+
+    private final LoadedModel loaded;
+    private final EmbeddingSpec spec;
+    private final HuggingFaceTokenizer tokenizer;
+    private final OrtEnvironment env;
+    private final boolean typeIds;
+
+    EmbeddingModel(LoadedModel loaded, EmbeddingSpec spec, HuggingFaceTokenizer tokenizer, OrtEnvironment env) {
+        this.loaded = loaded;
+        this.spec = spec;
+        this.tokenizer = tokenizer;
+        this.env = env;
+        this.typeIds = loaded.inputs().containsKey(TOKEN_TYPE_IDS);
+        check();
+    }
+
+    /** Locates, verifies and opens a model by name. */
+    public static EmbeddingModel load(String name, ModelLocator locator, OnnxEngine engine) {
+        ModelLocator.LocatedModel located = locator.locate(name);
+        if (!"embedding".equals(located.manifest().family())) {
+            throw new ModelLoadException(
+                    "model '" + name + "' is a " + located.manifest().family() + " model, not an embedding model");
+        }
+        EmbeddingSpec spec = located.manifest().section("embedding", EmbeddingSpec.class, locator.mapper());
+        HuggingFaceTokenizer tokenizer =
+                Tokenizers.load(located, located.manifest().limits().maxTokens());
+        OrtSession session = engine.open(located);
+        return new EmbeddingModel(LoadedModel.of(located.manifest(), session), spec, tokenizer, engine.environment());
+    }
+
+    private void check() {
+        for (String required : List.of(INPUT_IDS, ATTENTION_MASK)) {
+            if (!loaded.inputs().containsKey(required)) {
+                throw new ModelLoadException("embedding model '" + name() + "' has no '" + required + "' input");
+            }
+        }
+        TensorInfo out = loaded.outputs().get(spec.output());
+        if (out == null) {
+            throw new ModelLoadException("embedding model '" + name() + "' has no output '" + spec.output()
+                    + "'; it has " + loaded.outputs().keySet());
+        }
+        long[] shape = out.getShape();
+        if (shape.length != 3 || (shape[2] > 0 && shape[2] != spec.dimension())) {
+            throw new ModelLoadException("output '" + spec.output() + "' of model '" + name()
+                    + "' must be [batch, tokens, " + spec.dimension() + "]");
+        }
+    }
+
+    public String name() {
+        return loaded.name();
+    }
+
+    public LoadedModel loaded() {
+        return loaded;
+    }
+
+    public EmbeddingSpec spec() {
+        return spec;
+    }
+
+    public int maxTokens() {
+        return loaded.manifest().limits().maxTokens();
+    }
+
+    /** Tokenizes a text with the prefix its input type calls for, cut to the token limit. */
+    public Encoded encode(String text, InputType type) {
+        Encoding encoding = tokenizer.encode(spec.prefixes().of(type) + text);
+        return new Encoded(encoding.getIds(), encoding.exceedMaxLength());
+    }
+
+    /**
+     * Runs one padded batch and pools each row; vectors are not normalised.
+     *
+     * @throws OrtException when ONNX Runtime fails
+     */
+    public List<float[]> run(List<Encoded> batch) throws OrtException {
+        int rows = batch.size();
+        int width = batch.stream().mapToInt(e -> e.ids().length).max().orElse(0);
+        long[] ids = new long[rows * width];
+        long[] mask = new long[rows * width];
+        for (int r = 0; r < rows; r++) {
+            long[] row = batch.get(r).ids();
+            System.arraycopy(row, 0, ids, r * width, row.length);
+            for (int c = 0; c < row.length; c++) {
+                mask[r * width + c] = 1;
+            }
+        }
+        long[] shape = {rows, width};
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        try {
+            inputs.put(INPUT_IDS, OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
+            inputs.put(ATTENTION_MASK, OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
+            if (typeIds) {
+                inputs.put(
+                        TOKEN_TYPE_IDS, OnnxTensor.createTensor(env, LongBuffer.wrap(new long[rows * width]), shape));
+            }
+            try (OrtSession.Result result = loaded.session().run(inputs, Set.of(spec.output()))) {
+                FloatBuffer states = ((OnnxTensor) result.get(0)).getFloatBuffer();
+                return pool(states, mask, rows, width);
+            }
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private List<float[]> pool(FloatBuffer states, long[] mask, int rows, int width) {
+        int dim = spec.dimension();
+        List<float[]> out = new ArrayList<>(rows);
+        for (int r = 0; r < rows; r++) {
+            float[] v = new float[dim];
+            if (spec.pooling() == EmbeddingSpec.Pooling.cls) {
+                states.get(r * width * dim, v);
+            } else {
+                int count = 0;
+                for (int c = 0; c < width; c++) {
+                    if (mask[r * width + c] == 0) {
+                        continue;
+                    }
+                    int base = (r * width + c) * dim;
+                    for (int d = 0; d < dim; d++) {
+                        v[d] += states.get(base + d);
+                    }
+                    count++;
+                }
+                for (int d = 0; d < dim; d++) {
+                    v[d] /= Math.max(count, 1);
+                }
+            }
+            out.add(v);
+        }
+        return out;
+    }
+
+    /** Scales a vector to unit length in place; a zero vector stays zero. */
+    public static float[] normalize(float[] v) {
+        double sum = 0;
+        for (float x : v) {
+            sum += (double) x * x;
+        }
+        double norm = Math.sqrt(sum);
+        if (norm > 0) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (v[i] / norm);
+            }
+        }
+        return v;
+    }
+
+    /** Releases the tokenizer's native memory; the session is closed by the registry. */
+    public void close() {
+        tokenizer.close();
+    }
+}

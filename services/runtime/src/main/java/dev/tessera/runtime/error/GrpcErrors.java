@@ -1,0 +1,65 @@
+package dev.tessera.runtime.error;
+
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.jboss.logging.Logger;
+
+/**
+ * The one place where failures become gRPC statuses, so that every endpoint answers the same code for the same fault
+ * and an unexpected bug surfaces as {@code INTERNAL} with a log line instead of an opaque {@code UNKNOWN}.
+ */
+public final class GrpcErrors {
+
+    private static final Logger LOG = Logger.getLogger(GrpcErrors.class);
+
+    private GrpcErrors() {}
+
+    /** Maps any failure to a status exception that a Mutiny or plain gRPC endpoint can answer with. */
+    public static StatusRuntimeException toStatus(Throwable failure) {
+        Throwable t = unwrap(failure);
+        if (t instanceof StatusRuntimeException sre) {
+            return sre;
+        }
+        if (t instanceof StatusException se) {
+            return se.getStatus().asRuntimeException(se.getTrailers());
+        }
+        if (t instanceof ServiceException se) {
+            if (se.kind() == ServiceException.Kind.INTERNAL) {
+                LOG.error(se.getMessage(), se.getCause() == null ? se : se.getCause());
+            }
+            return codeOf(se.kind()).withDescription(se.getMessage()).asRuntimeException();
+        }
+        if (t instanceof CancellationException) {
+            return Status.CANCELLED.withDescription("the call was cancelled").asRuntimeException();
+        }
+        LOG.error("unexpected failure while serving a call", t);
+        return Status.INTERNAL
+                .withDescription("internal error: " + t.getClass().getSimpleName())
+                .asRuntimeException();
+    }
+
+    private static Status codeOf(ServiceException.Kind kind) {
+        return switch (kind) {
+            case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
+            case NOT_FOUND -> Status.NOT_FOUND;
+            case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
+            case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
+            case UNAVAILABLE -> Status.UNAVAILABLE;
+            case DEADLINE_EXCEEDED -> Status.DEADLINE_EXCEEDED;
+            case INTERNAL -> Status.INTERNAL;
+        };
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable current = t;
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+}

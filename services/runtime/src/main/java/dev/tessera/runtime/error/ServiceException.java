@@ -1,0 +1,67 @@
+package dev.tessera.runtime.error;
+
+import java.util.Objects;
+
+/**
+ * A failure that a caller can act on, carrying the gRPC-level {@link Kind} and the request field it is about. Domain
+ * code throws it without knowing gRPC; {@link GrpcErrors} turns it into a {@code Status} at the edge.
+ */
+public final class ServiceException extends RuntimeException {
+
+    /** What went wrong, in the vocabulary of gRPC status codes. */
+    public enum Kind {
+        INVALID_ARGUMENT,
+        NOT_FOUND,
+        RESOURCE_EXHAUSTED,
+        FAILED_PRECONDITION,
+        UNAVAILABLE,
+        DEADLINE_EXCEEDED,
+        INTERNAL
+    }
+
+    private final Kind kind;
+    private final String field;
+
+    private ServiceException(Kind kind, String field, String message, Throwable cause) {
+        super(field == null ? message : field + ": " + message, cause);
+        this.kind = Objects.requireNonNull(kind);
+        this.field = field;
+    }
+
+    public static ServiceException invalidArgument(String field, String message) {
+        return new ServiceException(Kind.INVALID_ARGUMENT, field, message, null);
+    }
+
+    public static ServiceException notFound(String field, String message) {
+        return new ServiceException(Kind.NOT_FOUND, field, message, null);
+    }
+
+    public static ServiceException resourceExhausted(String message) {
+        return new ServiceException(Kind.RESOURCE_EXHAUSTED, null, message, null);
+    }
+
+    public static ServiceException failedPrecondition(String field, String message) {
+        return new ServiceException(Kind.FAILED_PRECONDITION, field, message, null);
+    }
+
+    public static ServiceException unavailable(String message) {
+        return new ServiceException(Kind.UNAVAILABLE, null, message, null);
+    }
+
+    public static ServiceException deadlineExceeded(String message) {
+        return new ServiceException(Kind.DEADLINE_EXCEEDED, null, message, null);
+    }
+
+    public static ServiceException internal(String message, Throwable cause) {
+        return new ServiceException(Kind.INTERNAL, null, message, cause);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The request field the failure is about, such as {@code inputs[3]}, or {@code null} when it is about none. */
+    public String field() {
+        return field;
+    }
+}

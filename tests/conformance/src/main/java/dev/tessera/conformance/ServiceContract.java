@@ -1,0 +1,62 @@
+package dev.tessera.conformance;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.tessera.inference.grpc.v2.GRPCInferenceServiceGrpc;
+import dev.tessera.inference.grpc.v2.ServerReadyRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * The base of every contract test: a plaintext channel to the service under test, opened once it reports ready. A
+ * family's test extends a contract and says where its service listens.
+ */
+public abstract class ServiceContract {
+
+    /** How long a service may take to load and warm its models before a contract gives up. */
+    protected static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+
+    protected ManagedChannel channel;
+
+    /** Where the service listens, HTTP and gRPC on one port, such as {@code http://localhost:8084}. */
+    protected abstract URI serviceUri();
+
+    @BeforeEach
+    void openChannelWhenReady() throws InterruptedException {
+        URI uri = serviceUri();
+        channel = ManagedChannelBuilder.forAddress(uri.getHost(), uri.getPort())
+                .usePlaintext()
+                .maxInboundMessageSize(64 * 1024 * 1024)
+                .build();
+        awaitReady();
+    }
+
+    @AfterEach
+    void closeChannel() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    private void awaitReady() throws InterruptedException {
+        GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub oip =
+                GRPCInferenceServiceGrpc.newBlockingStub(channel);
+        long until = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < until) {
+            try {
+                if (oip.withDeadlineAfter(5, TimeUnit.SECONDS)
+                        .serverReady(ServerReadyRequest.getDefaultInstance())
+                        .getReady()) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // the server may not listen yet
+            }
+            Thread.sleep(200);
+        }
+        fail("service at %s was not ready within %s", serviceUri(), READY_TIMEOUT);
+    }
+}
