@@ -1,0 +1,102 @@
+package dev.tessera.mlm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tessera.conformance.BadInputContract;
+import dev.tessera.embedding.grpc.v1.EmbedRequest;
+import dev.tessera.embedding.grpc.v1.EmbeddingGrpc;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.net.URL;
+import java.util.Collections;
+import java.util.List;
+
+@QuarkusTest
+class EmbeddingBadInputTest extends BadInputContract {
+
+    @TestHTTPResource("/")
+    URL url;
+
+    @Override
+    protected URI serviceUri() {
+        return URI.create(url.toString());
+    }
+
+    @Override
+    protected List<BadRequest> badRequests(Channel channel) {
+        EmbeddingGrpc.EmbeddingBlockingStub stub = EmbeddingGrpc.newBlockingStub(channel);
+        return List.of(
+                new BadRequest(
+                        "rejects_an_empty_input_list",
+                        Status.Code.INVALID_ARGUMENT,
+                        "inputs",
+                        () -> stub.embed(EmbedRequest.getDefaultInstance())),
+                new BadRequest(
+                        "rejects_an_empty_string_naming_its_index",
+                        Status.Code.INVALID_ARGUMENT,
+                        "inputs[1]",
+                        () -> stub.embed(EmbedRequest.newBuilder()
+                                .addInputs("fine")
+                                .addInputs("")
+                                .build())),
+                new BadRequest(
+                        "rejects_more_inputs_than_the_limit",
+                        Status.Code.INVALID_ARGUMENT,
+                        "inputs",
+                        () -> stub.embed(EmbedRequest.newBuilder()
+                                .addAllInputs(Collections.nCopies(257, "x"))
+                                .build())),
+                new BadRequest(
+                        "rejects_an_input_over_the_character_limit",
+                        Status.Code.INVALID_ARGUMENT,
+                        "inputs[0]",
+                        () -> stub.embed(EmbedRequest.newBuilder()
+                                .addInputs("a".repeat(32769))
+                                .build())),
+                new BadRequest(
+                        "rejects_an_unknown_model_with_not_found",
+                        Status.Code.NOT_FOUND,
+                        "model",
+                        () -> stub.embed(EmbedRequest.newBuilder()
+                                .setModel("gpt-17")
+                                .addInputs("hello")
+                                .build())),
+                new BadRequest(
+                        "rejects_input_over_the_token_limit_when_truncate_is_false",
+                        Status.Code.INVALID_ARGUMENT,
+                        "inputs[0]",
+                        () -> stub.embed(EmbedRequest.newBuilder()
+                                .addInputs("token ".repeat(600))
+                                .build())),
+                new BadRequest(
+                        "counts_the_prefix_against_the_token_limit",
+                        Status.Code.INVALID_ARGUMENT,
+                        "512-token limit",
+                        () -> stub.embed(EmbedRequest.newBuilder()
+                                .addInputs("token ".repeat(509))
+                                .setInputTypeValue(1)
+                                .build())),
+                new BadRequest(
+                        "rejects_an_unknown_input_type",
+                        Status.Code.INVALID_ARGUMENT,
+                        "input_type",
+                        () -> stub.embed(EmbedRequest.newBuilder()
+                                .addInputs("hello")
+                                .setInputTypeValue(42)
+                                .build())));
+    }
+
+    @Override
+    protected void validCall(Channel channel) {
+        assertThat(EmbeddingGrpc.newBlockingStub(channel)
+                        .embed(EmbedRequest.newBuilder()
+                                .addInputs("still serving")
+                                .build())
+                        .getEmbeddings(0)
+                        .getValuesCount())
+                .isEqualTo(384);
+    }
+}
