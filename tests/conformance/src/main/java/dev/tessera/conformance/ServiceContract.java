@@ -6,7 +6,11 @@ import dev.tessera.inference.grpc.v2.GRPCInferenceServiceGrpc;
 import dev.tessera.inference.grpc.v2.ServerReadyRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -41,6 +45,23 @@ public abstract class ServiceContract {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
 
+    /** A model that failed to load will never become ready: say why at once instead of waiting out the timeout. */
+    private void failFastOnFailedModel() throws InterruptedException {
+        try {
+            HttpResponse<String> ready = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(serviceUri().resolve("/q/health/ready"))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            if (ready.body().contains("FAILED")) {
+                fail("service at %s has a model that failed to load: %s", serviceUri(), ready.body());
+            }
+        } catch (IOException notListening) {
+            // keep waiting
+        }
+    }
+
     private void awaitReady() throws InterruptedException {
         GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub oip =
                 GRPCInferenceServiceGrpc.newBlockingStub(channel);
@@ -55,6 +76,7 @@ public abstract class ServiceContract {
             } catch (RuntimeException notYet) {
                 // the server may not listen yet
             }
+            failFastOnFailedModel();
             Thread.sleep(200);
         }
         fail("service at %s was not ready within %s", serviceUri(), READY_TIMEOUT);
