@@ -11,14 +11,13 @@ import dev.tessera.mlm.service.EmbeddingService;
 import dev.tessera.runtime.error.GrpcErrors;
 import dev.tessera.runtime.error.ServiceException;
 import io.quarkus.grpc.GrpcService;
-import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 
 /**
  * The {@code tessera.embedding.v1.Embedding} endpoint: it validates the request, maps it, hands it to
- * {@link EmbeddingService} and maps the answer back. Tokenizing is CPU work, so calls run on worker threads, never on
- * the event loop.
+ * {@link EmbeddingService} and maps the answer back. It stays on the event loop, since it only checks sizes and
+ * queues; tokenizing and inference happen on the model's batcher thread, which saves a thread hop per call.
  */
 @GrpcService
 public class EmbeddingGrpcService implements Embedding {
@@ -33,7 +32,6 @@ public class EmbeddingGrpcService implements Embedding {
     }
 
     @Override
-    @Blocking
     public Uni<EmbedResponse> embed(EmbedRequest request) {
         return Uni.createFrom()
                 .deferred(() -> {

@@ -21,15 +21,37 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One loaded sentence-embedding model: its tokenizer, its ONNX session and its pooling. It turns text into token ids
- * ({@link #encode}) and runs padded batches into pooled vectors ({@link #run}); batching and normalisation belong to
- * the caller, so the benchmark can drive this class directly as the in-process baseline.
+ * One loaded sentence-embedding model: its tokenizer, its ONNX session and its pooling. {@link #embed} takes a batch of
+ * texts all the way to pooled vectors: it tokenizes (with the prefix each text's type calls for), groups texts of
+ * similar length, pads, runs and pools. Batching across requests and normalisation belong to the caller, so the
+ * benchmark can drive this class directly as the in-process baseline.
  */
 public final class EmbeddingModel {
 
     private static final String INPUT_IDS = "input_ids";
     private static final String ATTENTION_MASK = "attention_mask";
     private static final String TOKEN_TYPE_IDS = "token_type_ids";
+    /** A group's longest text may be this many times its shortest, plus the slack, before a new group starts. */
+    private static final double MAX_PADDING_RATIO = 1.3;
+
+    private static final int PADDING_SLACK = 4;
+
+    /**
+     * One text to embed.
+     *
+     * @param text the text, without prefix
+     * @param type what it is for, which selects the prefix
+     */
+    public record Input(String text, InputType type) {}
+
+    /**
+     * One text's pooled vector.
+     *
+     * @param vector the pooled vector, not normalised
+     * @param tokens tokens the model read, prefix and special tokens included
+     * @param truncated whether the text was cut to the token limit
+     */
+    public record Output(float[] vector, int tokens, boolean truncated) {}
 
     /**
      * One text as the model reads it.
@@ -109,11 +131,66 @@ public final class EmbeddingModel {
     }
 
     /**
-     * Runs one padded batch and pools each row; vectors are not normalised.
+     * Tokenizes and embeds a batch of texts, answering in input order. This is the batch function the service's
+     * micro-batcher calls, so tokenizing happens on the batcher's thread rather than on the gRPC event loop.
+     *
+     * @throws OrtException when ONNX Runtime fails
+     */
+    public List<Output> embed(List<Input> inputs) throws OrtException {
+        List<Encoded> encoded = new ArrayList<>(inputs.size());
+        for (Input input : inputs) {
+            encoded.add(encode(input.text(), input.type()));
+        }
+        List<float[]> vectors = run(encoded);
+        List<Output> out = new ArrayList<>(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            out.add(new Output(
+                    vectors.get(i), encoded.get(i).ids().length, encoded.get(i).truncated()));
+        }
+        return out;
+    }
+
+    /**
+     * Runs a batch and pools each row; vectors are not normalised. Texts are sorted by length and run in groups of
+     * similar length, so that short texts do not pay for padding to the longest: padding, not batch size, is what
+     * costs most when lengths are mixed.
      *
      * @throws OrtException when ONNX Runtime fails
      */
     public List<float[]> run(List<Encoded> batch) throws OrtException {
+        int n = batch.size();
+        if (n <= 1) {
+            return runPadded(batch);
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(
+                order, java.util.Comparator.comparingInt(i -> batch.get(i).ids().length));
+        float[][] out = new float[n][];
+        int start = 0;
+        while (start < n) {
+            int shortest = batch.get(order[start]).ids().length;
+            int end = start + 1;
+            while (end < n && batch.get(order[end]).ids().length <= shortest * MAX_PADDING_RATIO + PADDING_SLACK) {
+                end++;
+            }
+            List<Encoded> group = new ArrayList<>(end - start);
+            for (int i = start; i < end; i++) {
+                group.add(batch.get(order[i]));
+            }
+            List<float[]> pooled = runPadded(group);
+            for (int i = start; i < end; i++) {
+                out[order[i]] = pooled.get(i - start);
+            }
+            start = end;
+        }
+        return java.util.Arrays.asList(out);
+    }
+
+    /** Runs one padded batch as is. */
+    private List<float[]> runPadded(List<Encoded> batch) throws OrtException {
         int rows = batch.size();
         int width = batch.stream().mapToInt(e -> e.ids().length).max().orElse(0);
         long[] ids = new long[rows * width];

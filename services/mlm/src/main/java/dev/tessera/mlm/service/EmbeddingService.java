@@ -34,7 +34,7 @@ public class EmbeddingService {
             "A second, longer warm-up sentence gives the batch a ragged edge, the way real traffic does.");
 
     /** A model that is ready to serve, with its batcher. */
-    private record Serving(EmbeddingModel model, MicroBatcher<EmbeddingModel.Encoded, float[]> batcher) {}
+    private record Serving(EmbeddingModel model, MicroBatcher<EmbeddingModel.Input, EmbeddingModel.Output> batcher) {}
 
     private final EmbeddingConfig config;
     private final ModelRegistry registry;
@@ -68,8 +68,8 @@ public class EmbeddingService {
         registry.loadInBackground(config.models(), name -> {
             EmbeddingModel model = EmbeddingModel.load(name, locator, engine);
             warm(model, policy.maxBatchSize());
-            MicroBatcher<EmbeddingModel.Encoded, float[]> batcher =
-                    new MicroBatcher<>(name, policy, model::run, meters);
+            MicroBatcher<EmbeddingModel.Input, EmbeddingModel.Output> batcher =
+                    new MicroBatcher<>(name, policy, model::embed, meters);
             serving.put(name, new Serving(model, batcher));
             return model.loaded();
         });
@@ -84,12 +84,12 @@ public class EmbeddingService {
 
     private static void warm(EmbeddingModel model, int batchSize) {
         try {
-            List<EmbeddingModel.Encoded> batch = new ArrayList<>();
+            List<EmbeddingModel.Input> batch = new ArrayList<>();
             for (int i = 0; i < Math.max(1, Math.min(batchSize, 8)); i++) {
-                batch.add(model.encode(WARMUP.get(i % WARMUP.size()), InputType.PASSAGE));
+                batch.add(new EmbeddingModel.Input(WARMUP.get(i % WARMUP.size()), InputType.PASSAGE));
             }
-            model.run(batch.subList(0, 1));
-            model.run(batch);
+            model.embed(batch.subList(0, 1));
+            model.embed(batch);
         } catch (Exception e) {
             throw new IllegalStateException("warm-up of model '" + model.name() + "' failed: " + e.getMessage(), e);
         }
@@ -122,36 +122,35 @@ public class EmbeddingService {
     }
 
     /**
-     * Embeds the command's inputs. Tokenizing happens on the caller's thread; the model run happens on the batcher's.
+     * Embeds the command's inputs. They are tokenized and run on the batcher's thread; an input the model had to cut
+     * fails the request when the command does not allow truncation.
      */
     public CompletionStage<EmbedResult> embed(EmbedCommand command) {
         String name = command.model().filter(m -> !m.isEmpty()).orElse(defaultModel);
         Serving s = resolve(name);
         EmbeddingModel model = s.model();
-        List<EmbeddingModel.Encoded> encoded = new ArrayList<>(command.inputs().size());
-        for (int i = 0; i < command.inputs().size(); i++) {
-            EmbeddingModel.Encoded e = model.encode(command.inputs().get(i), command.inputType());
-            if (e.truncated() && !command.truncate()) {
-                throw ServiceException.invalidArgument(
-                        "inputs[" + i + "]",
-                        "is longer than the " + model.maxTokens() + "-token limit of model '" + name
-                                + "' (prefix included); shorten it or set truncate=true");
-            }
-            encoded.add(e);
-        }
-        List<CompletableFuture<Batched<float[]>>> futures = s.batcher().submitAll(encoded, command.deadlineNanos());
+        List<EmbeddingModel.Input> inputs = command.inputs().stream()
+                .map(text -> new EmbeddingModel.Input(text, command.inputType()))
+                .toList();
+        List<CompletableFuture<Batched<EmbeddingModel.Output>>> futures =
+                s.batcher().submitAll(inputs, command.deadlineNanos());
         return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
                 .thenApply(ignored -> {
                     List<EmbedResult.Embedded> vectors = new ArrayList<>(futures.size());
                     long tokens = 0;
                     long computeNanos = 0;
                     for (int i = 0; i < futures.size(); i++) {
-                        Batched<float[]> b = futures.get(i).join();
-                        float[] v = command.normalize() ? EmbeddingModel.normalize(b.value()) : b.value();
-                        int count = encoded.get(i).ids().length;
-                        vectors.add(new EmbedResult.Embedded(
-                                v, count, encoded.get(i).truncated()));
-                        tokens += count;
+                        Batched<EmbeddingModel.Output> b = futures.get(i).join();
+                        EmbeddingModel.Output out = b.value();
+                        if (out.truncated() && !command.truncate()) {
+                            throw ServiceException.invalidArgument(
+                                    "inputs[" + i + "]",
+                                    "is longer than the " + model.maxTokens() + "-token limit of model '" + name
+                                            + "' (prefix included); shorten it or set truncate=true");
+                        }
+                        float[] v = command.normalize() ? EmbeddingModel.normalize(out.vector()) : out.vector();
+                        vectors.add(new EmbedResult.Embedded(v, out.tokens(), out.truncated()));
+                        tokens += out.tokens();
                         computeNanos += b.computeNanos();
                     }
                     return new EmbedResult(

@@ -41,6 +41,13 @@ public interface RuntimeConfig {
     EngineSettings.Optimization optimizationLevel();
 
     /**
+     * Whether ONNX Runtime's idle pool threads spin waiting for work. Spinning shaves microseconds off back-to-back
+     * runs but burns the cores that gRPC and tokenization need in a service, so it is off by default.
+     */
+    @WithDefault("false")
+    boolean allowSpinning();
+
+    /**
      * A directory with one folder per model ({@code <dir>/<name>/manifest.json}). Models found there win over model
      * jars of the same name, so an operator can mount a different model without rebuilding the image.
      */
@@ -69,6 +76,7 @@ public interface RuntimeConfig {
                 cudaDeviceId(),
                 intraOpThreads(),
                 interOpThreads(),
-                optimizationLevel());
+                optimizationLevel(),
+                allowSpinning());
     }
 }

@@ -9,6 +9,7 @@ package dev.tessera.runtime.engine;
  * @param intraOpThreads threads per inference, 0 for ONNX Runtime's choice
  * @param interOpThreads threads for parallel graph branches
  * @param optimization graph optimisation level
+ * @param allowSpinning whether idle ONNX Runtime threads spin instead of sleeping
  */
 public record EngineSettings(
         Provider provider,
@@ -16,11 +17,12 @@ public record EngineSettings(
         int cudaDeviceId,
         int intraOpThreads,
         int interOpThreads,
-        Optimization optimization) {
+        Optimization optimization,
+        boolean allowSpinning) {
 
     /** Plain CPU settings with ONNX Runtime's thread defaults. */
     public static EngineSettings cpu() {
-        return new EngineSettings(Provider.cpu, false, 0, 0, 1, Optimization.all);
+        return new EngineSettings(Provider.cpu, false, 0, 0, 1, Optimization.all, false);
     }
 
     /** Execution providers the runtime can select. */

@@ -91,6 +91,9 @@ public final class OnnxEngine {
                         case extended -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
                         case all -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
                     });
+            String spin = settings.allowSpinning() ? "1" : "0";
+            options.addConfigEntry("session.intra_op.allow_spinning", spin);
+            options.addConfigEntry("session.inter_op.allow_spinning", spin);
             if (provider == EngineSettings.Provider.cuda) {
                 options.addCUDA(settings.cudaDeviceId());
             }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class OnnxEngineTest {
 
     private static EngineSettings cuda(boolean fallback) {
-        return new EngineSettings(EngineSettings.Provider.cuda, fallback, 0, 0, 1, EngineSettings.Optimization.all);
+        return new EngineSettings(
+                EngineSettings.Provider.cuda, fallback, 0, 0, 1, EngineSettings.Optimization.all, false);
     }
 
     @Test

@@ -1,0 +1,170 @@
+package dev.tessera.benchmark;
+
+import dev.tessera.runtime.tokenizer.Tokenizers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The embedding benchmark, all in one run so every figure is a ratio against a baseline taken on the same machine at
+ * the same time: in-process ONNX Runtime at batch 1 and at its best batch, then the packaged service over gRPC at
+ * concurrency 1, 8 and 32, with batching on and off.
+ *
+ * <p>Usage: {@code bin/benchmark [seconds-per-point]}; the report goes to stdout and to
+ * {@code tests/benchmark/target/benchmark-mlm.md}.
+ */
+public final class EmbeddingBenchmark {
+
+    private static final String MODEL = "e5-small-v2-q";
+    private static final int[] BATCHES = {1, 2, 4, 8, 16, 32, 64};
+    private static final int[] CONCURRENCY = {1, 8, 32};
+
+    private EmbeddingBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Tokenizers.forceOffline();
+        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 10;
+        double warmup = Math.max(2, seconds / 3);
+        Path root = Path.of(System.getProperty("tessera.root", "."))
+                .toAbsolutePath()
+                .normalize();
+        Path jar = root.resolve("services/mlm/target/quarkus-app/quarkus-run.jar");
+        Path target = root.resolve("tests/benchmark/target");
+        Files.createDirectories(target);
+
+        int threads = Integer.getInteger("tessera.bench.intra-op-threads", 1);
+        int workers = Integer.getInteger("tessera.bench.workers", 2);
+        List<Stats> inProcess = new ArrayList<>();
+        try (InProcess model = new InProcess(MODEL, threads, workers)) {
+            for (int b : BATCHES) {
+                Stats s = model.measure(b, warmup / 2, seconds / 2);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-28s %9.1f items/s  p50 %7.2f ms%n",
+                        s.label(),
+                        s.itemsPerSecond(),
+                        s.p50Millis());
+                inProcess.add(s);
+            }
+        }
+        Stats single = inProcess.get(0);
+        Stats best = inProcess.stream()
+                .max((a, b) -> Double.compare(a.itemsPerSecond(), b.itemsPerSecond()))
+                .orElseThrow();
+
+        List<String> engine =
+                List.of("tessera.runtime.intra-op-threads=" + threads, "tessera.mlm.batching.workers=" + workers);
+        List<Stats> on = serve(jar, target, "on", engine, warmup, seconds);
+        List<String> unbatched = new ArrayList<>(engine);
+        unbatched.add("tessera.mlm.batching.enabled=false");
+        List<Stats> off = serve(jar, target, "off", unbatched, warmup, seconds);
+
+        String report = report(single, best, inProcess, on, off, seconds, threads, workers);
+        System.out.println();
+        System.out.println(report);
+        Files.writeString(target.resolve("benchmark-mlm.md"), report);
+    }
+
+    private static List<Stats> serve(
+            Path jar, Path target, String batching, List<String> props, double warmup, double seconds)
+            throws Exception {
+        List<Stats> out = new ArrayList<>();
+        List<String> all = new ArrayList<>(props);
+        all.add("tessera.mlm.models=" + MODEL);
+        String extra = System.getProperty("tessera.bench.service-props", "");
+        for (String p : extra.split(",")) {
+            if (!p.isBlank()) {
+                all.add(p.trim());
+            }
+        }
+        try (ServiceProcess service =
+                new ServiceProcess(jar, all, target.resolve("service-batching-" + batching + ".log"))) {
+            for (int c : CONCURRENCY) {
+                Stats s = LoadGenerator.run(
+                        service.channel, "service c=" + c + " batching " + batching, c, warmup, seconds);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-28s %9.1f items/s  p50 %7.2f ms  p99 %7.2f ms%n",
+                        s.label(),
+                        s.itemsPerSecond(),
+                        s.p50Millis(),
+                        s.p99Millis());
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private static String report(
+            Stats single,
+            Stats best,
+            List<Stats> inProcess,
+            List<Stats> on,
+            List<Stats> off,
+            double seconds,
+            int threads,
+            int workers) {
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(
+                Locale.ROOT,
+                "Model %s, %d CPUs, Java %s, %s, %.0f s per point; %d worker(s) x %d ONNX Runtime thread(s), in"
+                        + " process and in the service alike.%n%n",
+                MODEL,
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                LocalDate.now(),
+                seconds,
+                workers,
+                threads));
+        md.append("| configuration | items/s | p50 ms | p99 ms | x in-process best batch |\n");
+        md.append("|---|---:|---:|---:|---:|\n");
+        for (Stats s : concat(inProcess, on, off)) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.1f | %.2f | %.2f | %.2f |%n",
+                    s.label(),
+                    s.itemsPerSecond(),
+                    s.p50Millis(),
+                    s.p99Millis(),
+                    s.itemsPerSecond() / best.itemsPerSecond()));
+        }
+        Stats on32 = on.get(2);
+        Stats off32 = off.get(2);
+        Stats on1 = on.get(0);
+        double throughput = on32.itemsPerSecond() / best.itemsPerSecond();
+        double batching = on32.itemsPerSecond() / off32.itemsPerSecond();
+        double latencyBudget = 1.5 * single.p50Millis() + 1.0;
+        md.append("\n| target | measured | met |\n|---|---|---|\n");
+        md.append(String.format(
+                Locale.ROOT,
+                "| service c=32, batching on >= 0.8x in-process best batch (%s) | %.2fx | %s |%n",
+                best.label(),
+                throughput,
+                throughput >= 0.8 ? "yes" : "no"));
+        md.append(String.format(
+                Locale.ROOT,
+                "| c=32: batching on >= 2x batching off | %.2fx | %s |%n",
+                batching,
+                batching >= 2 ? "yes" : "no"));
+        md.append(String.format(
+                Locale.ROOT,
+                "| p50 at c=1 <= 1.5x in-process single call + 1 ms (%.2f ms) | %.2f ms (%.2fx of the budget) | %s |%n",
+                latencyBudget,
+                on1.p50Millis(),
+                on1.p50Millis() / latencyBudget,
+                on1.p50Millis() <= latencyBudget ? "yes" : "no"));
+        return md.toString();
+    }
+
+    @SafeVarargs
+    private static List<Stats> concat(List<Stats>... lists) {
+        List<Stats> out = new ArrayList<>();
+        for (List<Stats> l : lists) {
+            out.addAll(l);
+        }
+        return out;
+    }
+}
