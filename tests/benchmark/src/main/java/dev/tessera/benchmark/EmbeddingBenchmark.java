@@ -38,6 +38,23 @@ public final class EmbeddingBenchmark {
         int threads = Integer.getInteger("tessera.bench.intra-op-threads", 1);
         int workers = Integer.getInteger("tessera.bench.workers", 2);
         List<Stats> inProcess = new ArrayList<>();
+        Stats single;
+        try (InProcess alone = new InProcess(MODEL, threads, 1)) {
+            // one call at a time: the latency a lone caller could get without a service in between
+            single = alone.measure(1, Math.max(5, warmup), seconds / 2);
+            single = new Stats(
+                    "in-process single call",
+                    single.itemsPerSecond(),
+                    single.p50Millis(),
+                    single.p99Millis(),
+                    single.calls());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-28s %9.1f items/s  p50 %7.2f ms%n",
+                    single.label(),
+                    single.itemsPerSecond(),
+                    single.p50Millis());
+        }
         try (InProcess model = new InProcess(MODEL, threads, workers)) {
             for (int b : BATCHES) {
                 Stats s = model.measure(b, warmup / 2, seconds / 2);
@@ -50,7 +67,6 @@ public final class EmbeddingBenchmark {
                 inProcess.add(s);
             }
         }
-        Stats single = inProcess.get(0);
         Stats best = inProcess.stream()
                 .max((a, b) -> Double.compare(a.itemsPerSecond(), b.itemsPerSecond()))
                 .orElseThrow();
@@ -62,6 +78,7 @@ public final class EmbeddingBenchmark {
         unbatched.add("tessera.mlm.batching.enabled=false");
         List<Stats> off = serve(jar, target, "off", unbatched, warmup, seconds);
 
+        inProcess.add(0, single);
         String report = report(single, best, inProcess, on, off, seconds, threads, workers);
         System.out.println();
         System.out.println(report);
@@ -82,6 +99,21 @@ public final class EmbeddingBenchmark {
         }
         try (ServiceProcess service =
                 new ServiceProcess(jar, all, target.resolve("service-batching-" + batching + ".log"))) {
+            // the JIT warms the service's own code paths before anything is measured
+            LoadGenerator.run(service.channel, "service warm-up", 8, 0, Math.max(5, seconds / 2));
+            Stats rtt = LoadGenerator.roundTrip(service.channel, Math.max(2, seconds / 4));
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-28s p50 %7.2f ms  p99 %7.2f ms%n",
+                    "gRPC round trip",
+                    rtt.p50Millis(),
+                    rtt.p99Millis());
+            out.add(new Stats(
+                    "gRPC round trip, no model (batching " + batching + " service)",
+                    rtt.itemsPerSecond(),
+                    rtt.p50Millis(),
+                    rtt.p99Millis(),
+                    rtt.calls()));
             for (int c : CONCURRENCY) {
                 Stats s = LoadGenerator.run(
                         service.channel, "service c=" + c + " batching " + batching, c, warmup, seconds);
@@ -131,9 +163,9 @@ public final class EmbeddingBenchmark {
                     s.p99Millis(),
                     s.itemsPerSecond() / best.itemsPerSecond()));
         }
-        Stats on32 = on.get(2);
-        Stats off32 = off.get(2);
-        Stats on1 = on.get(0);
+        Stats on32 = on.get(3);
+        Stats off32 = off.get(3);
+        Stats on1 = on.get(1);
         double throughput = on32.itemsPerSecond() / best.itemsPerSecond();
         double batching = on32.itemsPerSecond() / off32.itemsPerSecond();
         double latencyBudget = 1.5 * single.p50Millis() + 1.0;

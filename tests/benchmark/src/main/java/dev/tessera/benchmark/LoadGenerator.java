@@ -41,6 +41,22 @@ final class LoadGenerator {
         return Stats.of(label, completed.get(), end - measureFrom, recorder.getIntervalHistogram());
     }
 
+    /** Sequential ListModels calls: the cost of a gRPC round trip with no model work, as a floor for latency. */
+    static Stats roundTrip(Channel channel, double seconds) {
+        EmbeddingGrpc.EmbeddingBlockingStub stub = EmbeddingGrpc.newBlockingStub(channel);
+        org.HdrHistogram.Histogram micros = new org.HdrHistogram.Histogram(TimeUnit.MINUTES.toMicros(1), 3);
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        long calls = 0;
+        while (System.nanoTime() < end) {
+            long t0 = System.nanoTime();
+            stub.listModels(dev.tessera.embedding.grpc.v1.ListModelsRequest.getDefaultInstance());
+            micros.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
+            calls++;
+        }
+        return Stats.of("gRPC round trip", calls, System.nanoTime() - start, micros);
+    }
+
     private static void send(
             EmbeddingGrpc.EmbeddingStub stub,
             Recorder recorder,
