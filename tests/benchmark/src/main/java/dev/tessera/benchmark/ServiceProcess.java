@@ -29,6 +29,7 @@ final class ServiceProcess implements AutoCloseable {
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-Dquarkus.http.port=" + port);
         command.add("-Dai.djl.offline=true");
         properties.forEach(p -> command.add("-D" + p));
