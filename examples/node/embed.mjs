@@ -8,6 +8,7 @@ import path from 'node:path';
 const protoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../proto/src/main/proto');
 const definition = protoLoader.loadSync('tessera/embedding/v1/embedding_service.proto', {
   includeDirs: [protoRoot],
+  keepCase: true,
   longs: Number,
   enums: String,
   defaults: true,
