@@ -87,13 +87,20 @@ class MicroBatcherTest {
 
     @Test
     void under_load_waits_up_to_the_delay_for_a_fuller_batch() throws Exception {
-        batcher(new BatchPolicy(4, Duration.ofMillis(300), 100, 1), recording());
-        // a burst teaches the batcher that it is under load
-        for (int round = 0; round < 6; round++) {
-            CompletableFuture.allOf(batcher.submitAll(List.of(1, 2, 3, 4), Long.MAX_VALUE)
-                            .toArray(CompletableFuture[]::new))
-                    .get(5, TimeUnit.SECONDS);
-        }
+        CountDownLatch release = new CountDownLatch(1);
+        batcher(new BatchPolicy(4, Duration.ofMillis(300), 100, 1), items -> {
+            if (items.contains(0)) {
+                release.await(5, TimeUnit.SECONDS);
+            }
+            batches.add(List.copyOf(items));
+            return items.stream().map(i -> "v" + i).toList();
+        });
+        // a full batch queued behind a busy worker teaches the batcher that it is under load
+        batcher.submitAll(List.of(0), Long.MAX_VALUE);
+        Thread.sleep(50);
+        List<CompletableFuture<Batched<String>>> burst = batcher.submitAll(List.of(1, 2, 3, 4), Long.MAX_VALUE);
+        release.countDown();
+        assertThat(burst.get(0).get(5, TimeUnit.SECONDS).batchSize()).isEqualTo(4);
         batches.clear();
         CompletableFuture<Batched<String>> a =
                 batcher.submitAll(List.of(10), Long.MAX_VALUE).get(0);
@@ -113,8 +120,8 @@ class MicroBatcherTest {
             release.await(5, TimeUnit.SECONDS);
             return items.stream().map(i -> "v" + i).toList();
         });
-        List<CompletableFuture<Batched<String>>> running = batcher.submitAll(List.of(1, 2), Long.MAX_VALUE);
-        Thread.sleep(100); // the worker takes both and blocks
+        List<CompletableFuture<Batched<String>>> running = batcher.submitAll(List.of(1), Long.MAX_VALUE);
+        Thread.sleep(100); // the worker takes it and blocks, leaving the whole queue free
         List<CompletableFuture<Batched<String>>> queued = batcher.submitAll(List.of(3, 4, 5), Long.MAX_VALUE);
         long start = System.nanoTime();
         assertThatThrownBy(() -> batcher.submitAll(List.of(6, 7), Long.MAX_VALUE))
@@ -157,13 +164,20 @@ class MicroBatcherTest {
 
     @Test
     void a_failing_model_run_fails_every_item_of_the_batch_and_the_next_batch_still_runs() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
         batcher(new BatchPolicy(8, Duration.ZERO, 100, 1), items -> {
+            if (items.contains(0)) {
+                release.await(5, TimeUnit.SECONDS); // holds the worker while the next batch queues up
+            }
             if (items.contains(-1)) {
                 throw new IllegalStateException("boom");
             }
             return items.stream().map(i -> "v" + i).toList();
         });
+        batcher.submitAll(List.of(0), Long.MAX_VALUE);
+        Thread.sleep(50);
         List<CompletableFuture<Batched<String>>> bad = batcher.submitAll(List.of(-1, 5), Long.MAX_VALUE);
+        release.countDown();
         for (CompletableFuture<Batched<String>> f : bad) {
             assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS))
                     .cause()
