@@ -56,6 +56,9 @@ public class EmbeddingService {
         this.locator = locator;
         this.engine = engine;
         this.meters = meters;
+        if (config.models().size() != config.models().stream().distinct().count()) {
+            throw new IllegalStateException("tessera.mlm.models lists a model twice: " + config.models());
+        }
         this.defaultModel = config.defaultModel().orElse(config.models().get(0));
         if (!config.models().contains(defaultModel)) {
             throw new IllegalStateException("tessera.mlm.default-model '" + defaultModel
