@@ -4,12 +4,14 @@ import dev.tessera.embedding.grpc.v1.EmbedRequest;
 import dev.tessera.embedding.grpc.v1.EmbedResponse;
 import dev.tessera.embedding.grpc.v1.EmbeddingGrpc;
 import dev.tessera.embedding.grpc.v1.InputType;
+import dev.tessera.embedding.grpc.v1.ListModelsRequest;
 import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -44,13 +46,13 @@ final class LoadGenerator {
     /** Sequential ListModels calls: the cost of a gRPC round trip with no model work, as a floor for latency. */
     static Stats roundTrip(Channel channel, double seconds) {
         EmbeddingGrpc.EmbeddingBlockingStub stub = EmbeddingGrpc.newBlockingStub(channel);
-        org.HdrHistogram.Histogram micros = new org.HdrHistogram.Histogram(TimeUnit.MINUTES.toMicros(1), 3);
+        Histogram micros = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         long calls = 0;
         while (System.nanoTime() < end) {
             long t0 = System.nanoTime();
-            stub.listModels(dev.tessera.embedding.grpc.v1.ListModelsRequest.getDefaultInstance());
+            stub.listModels(ListModelsRequest.getDefaultInstance());
             micros.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
             calls++;
         }

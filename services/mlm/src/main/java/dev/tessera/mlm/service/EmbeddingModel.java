@@ -15,6 +15,8 @@ import dev.tessera.runtime.tokenizer.Tokenizers;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -166,8 +168,7 @@ public final class EmbeddingModel {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(
-                order, java.util.Comparator.comparingInt(i -> batch.get(i).ids().length));
+        Arrays.sort(order, Comparator.comparingInt(i -> batch.get(i).ids().length));
         float[][] out = new float[n][];
         int start = 0;
         while (start < n) {
@@ -186,7 +187,7 @@ public final class EmbeddingModel {
             }
             start = end;
         }
-        return java.util.Arrays.asList(out);
+        return Arrays.asList(out);
     }
 
     /** Runs one padded batch as is. */

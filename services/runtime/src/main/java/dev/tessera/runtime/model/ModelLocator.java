@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -123,7 +124,7 @@ public final class ModelLocator {
             throw new IllegalStateException(e);
         }
         try (DigestInputStream din = new DigestInputStream(in, digest)) {
-            din.transferTo(java.io.OutputStream.nullOutputStream());
+            din.transferTo(OutputStream.nullOutputStream());
         }
         return HexFormat.of().formatHex(digest.digest());
     }
