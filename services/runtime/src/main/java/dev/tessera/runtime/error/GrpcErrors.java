@@ -1,8 +1,11 @@
 package dev.tessera.runtime.error;
 
+import com.google.protobuf.Any;
+import com.google.rpc.BadRequest;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -10,7 +13,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The one place where failures become gRPC statuses, so that every endpoint answers the same code for the same fault
- * and an unexpected bug surfaces as {@code INTERNAL} with a log line instead of an opaque {@code UNKNOWN}.
+ * and an unexpected bug surfaces as {@code INTERNAL} with a log line instead of an opaque {@code UNKNOWN}. A bad field
+ * also travels as a {@code google.rpc.BadRequest} field violation in the status details, so clients can point at the
+ * field without parsing the message.
  */
 public final class GrpcErrors {
 
@@ -30,6 +35,17 @@ public final class GrpcErrors {
         if (t instanceof ServiceException se) {
             if (se.kind() == ServiceException.Kind.INTERNAL) {
                 LOG.error(se.getMessage(), se.getCause() == null ? se : se.getCause());
+            }
+            if (se.kind() == ServiceException.Kind.INVALID_ARGUMENT && se.field() != null) {
+                return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+                        .setCode(Status.Code.INVALID_ARGUMENT.value())
+                        .setMessage(se.getMessage())
+                        .addDetails(Any.pack(BadRequest.newBuilder()
+                                .addFieldViolations(BadRequest.FieldViolation.newBuilder()
+                                        .setField(se.field())
+                                        .setDescription(se.detail()))
+                                .build()))
+                        .build());
             }
             return codeOf(se.kind()).withDescription(se.getMessage()).asRuntimeException();
         }

@@ -21,11 +21,13 @@ public final class ServiceException extends RuntimeException {
 
     private final Kind kind;
     private final String field;
+    private final String detail;
 
     private ServiceException(Kind kind, String field, String message, Throwable cause) {
         super(field == null ? message : field + ": " + message, cause);
         this.kind = Objects.requireNonNull(kind);
         this.field = field;
+        this.detail = message;
     }
 
     public static ServiceException invalidArgument(String field, String message) {
@@ -63,5 +65,10 @@ public final class ServiceException extends RuntimeException {
     /** The request field the failure is about, such as {@code inputs[3]}, or {@code null} when it is about none. */
     public String field() {
         return field;
+    }
+
+    /** What is wrong, without the field name in front. */
+    public String detail() {
+        return detail;
     }
 }
