@@ -1,6 +1,5 @@
 package dev.tessera.benchmark;
 
-import dev.tessera.runtime.tokenizer.Tokenizers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -25,7 +24,6 @@ public final class EmbeddingBenchmark {
     private EmbeddingBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        Tokenizers.forceOffline();
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 10;
         double warmup = Math.max(2, seconds / 3);
         Path root = Path.of(System.getProperty("tessera.root", "."))

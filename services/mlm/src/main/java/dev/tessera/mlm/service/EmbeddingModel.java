@@ -62,7 +62,7 @@ public final class EmbeddingModel {
      * @param ids token ids, special tokens included
      * @param truncated whether the text was cut to the token limit
      */
-    public record Encoded(long[] ids, boolean truncated) {}
+    private record Encoded(long[] ids, boolean truncated) {}
 
     private final LoadedModel loaded;
     private final EmbeddingSpec spec;
@@ -128,7 +128,7 @@ public final class EmbeddingModel {
     }
 
     /** Tokenizes a text with the prefix its input type calls for, cut to the token limit. */
-    public Encoded encode(String text, InputType type) {
+    private Encoded encode(String text, InputType type) {
         Encoding encoding = tokenizer.encode(spec.prefixes().of(type) + text);
         return new Encoded(encoding.getIds(), encoding.exceedMaxLength());
     }
@@ -161,7 +161,7 @@ public final class EmbeddingModel {
      *
      * @throws OrtException when ONNX Runtime fails
      */
-    public List<float[]> run(List<Encoded> batch) throws OrtException {
+    private List<float[]> run(List<Encoded> batch) throws OrtException {
         int n = batch.size();
         if (n <= 1) {
             return runPadded(batch);

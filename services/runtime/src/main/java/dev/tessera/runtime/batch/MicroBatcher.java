@@ -132,10 +132,6 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
         return queue.size();
     }
 
-    public BatchPolicy policy() {
-        return policy;
-    }
-
     private void work() {
         List<Pending<I, O>> batch = new ArrayList<>(policy.maxBatchSize());
         while (running) {

@@ -75,12 +75,6 @@ public class ModelRegistry {
         thread.start();
     }
 
-    /** The model if it is ready. */
-    public Optional<LoadedModel> ready(String name) {
-        Entry e = entries.get(name);
-        return e != null && e.state() == State.READY ? Optional.of(e.model()) : Optional.empty();
-    }
-
     /** The state of a model, or empty when this process does not serve it. */
     public Optional<Entry> entry(String name) {
         return Optional.ofNullable(entries.get(name));

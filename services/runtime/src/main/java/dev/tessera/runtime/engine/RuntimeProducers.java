@@ -2,7 +2,6 @@ package dev.tessera.runtime.engine;
 
 import dev.tessera.runtime.config.RuntimeConfig;
 import dev.tessera.runtime.model.ModelLocator;
-import dev.tessera.runtime.tokenizer.Tokenizers;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -18,7 +17,6 @@ public class RuntimeProducers {
     @Singleton
     @Startup
     OnnxEngine engine(RuntimeConfig config) {
-        Tokenizers.forceOffline();
         return new OnnxEngine(config.engineSettings());
     }
 

@@ -51,16 +51,6 @@ public enum Datatype {
         return Optional.empty();
     }
 
-    /** Parses an OIP datatype name, or empty when it is not one this runtime supports. */
-    public static Optional<Datatype> parse(String name) {
-        for (Datatype d : values()) {
-            if (d.name().equals(name)) {
-                return Optional.of(d);
-            }
-        }
-        return Optional.empty();
-    }
-
     /** The name OIP metadata reports for an ONNX Runtime type, including ones this runtime cannot carry. */
     public static String nameOf(OnnxJavaType type) {
         return of(type).map(Enum::name).orElse(type == OnnxJavaType.STRING ? "BYTES" : type.name());

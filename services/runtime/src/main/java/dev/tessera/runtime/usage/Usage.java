@@ -13,8 +13,6 @@ package dev.tessera.runtime.usage;
  */
 public record Usage(long inputTokens, long outputTokens, long items, long computeMillis, long images, long pixels) {
 
-    public static final Usage NONE = new Usage(0, 0, 0, 0, 0, 0);
-
     /** Usage of a call that read text and produced no tokens, such as an embedding. */
     public static Usage ofInput(long inputTokens, long items, long computeMillis) {
         return new Usage(inputTokens, 0, items, computeMillis, 0, 0);
