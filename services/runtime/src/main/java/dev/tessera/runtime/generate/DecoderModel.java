@@ -1,0 +1,194 @@
+package dev.tessera.runtime.generate;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.tessera.runtime.model.ModelLoadException;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An ONNX session in the decoder-with-past layout that Optimum exports (and that Tessera's llama2.c import writes):
+ * {@code input_ids}, {@code attention_mask}, optionally {@code position_ids}, and {@code past_key_values.N.key/value}
+ * in; {@code logits} and {@code present.N.key/value} out. The layer count, KV heads and head size are read from the
+ * session, so any such export runs without code changes.
+ */
+public final class DecoderModel {
+
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final int layers;
+    private final long kvHeads;
+    private final long headSize;
+    private final int vocabSize;
+    private final boolean positionIds;
+    private final OnnxTensor emptyPast;
+
+    private DecoderModel(
+            OrtEnvironment env,
+            OrtSession session,
+            int layers,
+            long kvHeads,
+            long headSize,
+            int vocabSize,
+            boolean positionIds)
+            throws OrtException {
+        this.env = env;
+        this.session = session;
+        this.layers = layers;
+        this.kvHeads = kvHeads;
+        this.headSize = headSize;
+        this.vocabSize = vocabSize;
+        this.positionIds = positionIds;
+        this.emptyPast = OnnxTensor.createTensor(env, FloatBuffer.allocate(0), new long[] {1, kvHeads, 0, headSize});
+    }
+
+    /** Checks that the session has the decoder-with-past inputs and outputs and reads its shapes. */
+    public static DecoderModel of(OrtEnvironment env, OrtSession session, String modelName) {
+        try {
+            Map<String, NodeInfo> inputs = session.getInputInfo();
+            Map<String, NodeInfo> outputs = session.getOutputInfo();
+            for (String required : List.of("input_ids", "attention_mask", "past_key_values.0.key")) {
+                if (!inputs.containsKey(required)) {
+                    throw new ModelLoadException("model '" + modelName + "' is not a decoder-with-past export: no '"
+                            + required + "' input (inputs: " + inputs.keySet() + ")");
+                }
+            }
+            if (!outputs.containsKey("logits") || !outputs.containsKey("present.0.key")) {
+                throw new ModelLoadException("model '" + modelName
+                        + "' is not a decoder-with-past export: it needs 'logits' and 'present.N.key/value' outputs");
+            }
+            int layers = 0;
+            while (inputs.containsKey("past_key_values." + layers + ".key")) {
+                layers++;
+            }
+            long[] kvShape = ((TensorInfo) inputs.get("past_key_values.0.key").getInfo()).getShape();
+            long[] logitsShape = ((TensorInfo) outputs.get("logits").getInfo()).getShape();
+            if (kvShape.length != 4 || kvShape[1] <= 0 || kvShape[3] <= 0 || logitsShape[2] <= 0) {
+                throw new ModelLoadException("model '" + modelName + "' must fix KV heads, head size and vocabulary in "
+                        + "its shapes; past_key_values.0.key is " + java.util.Arrays.toString(kvShape));
+            }
+            return new DecoderModel(
+                    env,
+                    session,
+                    layers,
+                    kvShape[1],
+                    kvShape[3],
+                    Math.toIntExact(logitsShape[2]),
+                    inputs.containsKey("position_ids"));
+        } catch (OrtException e) {
+            throw new ModelLoadException("cannot inspect model '" + modelName + "': " + e.getMessage(), e);
+        }
+    }
+
+    public int vocabSize() {
+        return vocabSize;
+    }
+
+    public int layers() {
+        return layers;
+    }
+
+    /** A new, empty cache for one sequence. */
+    public KvCache newCache() {
+        return new KvCache();
+    }
+
+    /**
+     * Feeds {@code ids} after what the cache holds, advances the cache, and returns the logits of the last position.
+     */
+    public float[] forward(int[] ids, KvCache cache) throws OrtException {
+        int past = cache.length;
+        int n = ids.length;
+        long[] idArray = new long[n];
+        long[] positions = new long[n];
+        for (int i = 0; i < n; i++) {
+            idArray[i] = ids[i];
+            positions[i] = past + i;
+        }
+        long[] mask = new long[past + n];
+        java.util.Arrays.fill(mask, 1L);
+        List<OnnxTensor> owned = new ArrayList<>(3);
+        Map<String, OnnxTensor> inputs = new HashMap<>(2 * layers + 4);
+        try {
+            owned.add(OnnxTensor.createTensor(env, LongBuffer.wrap(idArray), new long[] {1, n}));
+            inputs.put("input_ids", owned.get(owned.size() - 1));
+            owned.add(OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[] {1, past + n}));
+            inputs.put("attention_mask", owned.get(owned.size() - 1));
+            if (positionIds) {
+                owned.add(OnnxTensor.createTensor(env, LongBuffer.wrap(positions), new long[] {1, n}));
+                inputs.put("position_ids", owned.get(owned.size() - 1));
+            }
+            for (int l = 0; l < layers; l++) {
+                inputs.put("past_key_values." + l + ".key", cache.tensor("present." + l + ".key"));
+                inputs.put("past_key_values." + l + ".value", cache.tensor("present." + l + ".value"));
+            }
+            OrtSession.Result result = session.run(inputs);
+            float[] last = new float[vocabSize];
+            try {
+                FloatBuffer logits = ((OnnxTensor) result.get("logits").orElseThrow()).getFloatBuffer();
+                logits.position((n - 1) * vocabSize);
+                logits.get(last);
+            } catch (RuntimeException e) {
+                result.close();
+                throw e;
+            }
+            cache.advance(result, n);
+            return last;
+        } finally {
+            for (OnnxTensor t : owned) {
+                t.close();
+            }
+        }
+    }
+
+    /**
+     * The keys and values of one sequence so far. The tensors stay native: each step's {@code present} outputs are
+     * fed back as the next {@code past} inputs, and the step before's result is freed. Closing the cache frees
+     * everything it holds.
+     */
+    public final class KvCache implements AutoCloseable {
+        private OrtSession.Result current;
+        private int length;
+
+        private KvCache() {}
+
+        /** Positions held. */
+        public int length() {
+            return length;
+        }
+
+        private OnnxTensor tensor(String present) {
+            if (current == null) {
+                return emptyPast;
+            }
+            OnnxValue value = current.get(present).orElseThrow();
+            return (OnnxTensor) value;
+        }
+
+        private void advance(OrtSession.Result next, int added) {
+            OrtSession.Result previous = current;
+            current = next;
+            length += added;
+            if (previous != null) {
+                previous.close();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (current != null) {
+                current.close();
+                current = null;
+            }
+        }
+    }
+}

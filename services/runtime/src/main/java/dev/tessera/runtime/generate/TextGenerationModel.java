@@ -1,0 +1,217 @@
+package dev.tessera.runtime.generate;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.tessera.runtime.engine.LoadedModel;
+import dev.tessera.runtime.engine.OnnxEngine;
+import dev.tessera.runtime.model.ModelLoadException;
+import dev.tessera.runtime.model.ModelLocator;
+import dev.tessera.runtime.tokenizer.Tokenizers;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * A decoder model ready to generate: session, tokenizer and manifest spec together, and the decode loop that the
+ * LLM, SLM and MoE services share. The loop prefills the prompt once, then feeds one token per step against the KV
+ * cache, and checks for cancellation and the deadline between steps; its tensors are freed however it ends.
+ */
+public final class TextGenerationModel implements AutoCloseable {
+
+    private final LoadedModel loaded;
+    private final DecoderModel decoder;
+    private final TextTokenizer tokenizer;
+    private final GenerationSpec spec;
+    private final int contextLength;
+
+    TextGenerationModel(
+            LoadedModel loaded, DecoderModel decoder, TextTokenizer tokenizer, GenerationSpec spec, int contextLength) {
+        this.loaded = loaded;
+        this.decoder = decoder;
+        this.tokenizer = tokenizer;
+        this.spec = spec;
+        this.contextLength = contextLength;
+    }
+
+    /** Locates, verifies and opens a model whose manifest has a {@code textgen} section. */
+    public static TextGenerationModel load(String name, ModelLocator locator, OnnxEngine engine) {
+        ModelLocator.LocatedModel located = locator.locate(name);
+        GenerationSpec spec = located.manifest().section("textgen", GenerationSpec.class, locator.mapper());
+        int context = located.manifest().limits() == null
+                ? 0
+                : located.manifest().limits().maxTokens();
+        if (context <= 1) {
+            throw new ModelLoadException("manifest of model '" + name + "' must give limits.maxTokens, its context");
+        }
+        OrtSession session = engine.open(located);
+        DecoderModel decoder = DecoderModel.of(engine.environment(), session, name);
+        TextTokenizer tokenizer = tokenizer(located, spec, decoder.vocabSize());
+        if (tokenizer.vocabSize() > decoder.vocabSize()) {
+            throw new ModelLoadException("model '" + name + "': tokenizer has " + tokenizer.vocabSize()
+                    + " tokens but the logits only " + decoder.vocabSize());
+        }
+        return new TextGenerationModel(LoadedModel.of(located.manifest(), session), decoder, tokenizer, spec, context);
+    }
+
+    private static TextTokenizer tokenizer(ModelLocator.LocatedModel located, GenerationSpec spec, int vocab) {
+        String name = located.manifest().name();
+        byte[] file = located.readVerified("tokenizer");
+        try {
+            return switch (spec.tokenizer()) {
+                case "llama2c" -> Llama2cTokenizer.read(file);
+                case "huggingface" -> {
+                    Tokenizers.forceOffline();
+                    yield new HuggingFaceTextTokenizer(
+                            HuggingFaceTokenizer.newInstance(
+                                    new ByteArrayInputStream(file),
+                                    Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false")),
+                            vocab);
+                }
+                default ->
+                    throw new ModelLoadException("model '" + name + "': unknown textgen.tokenizer '" + spec.tokenizer()
+                            + "' (llama2c or huggingface)");
+            };
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ModelLoadException("cannot load tokenizer of model '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    public String name() {
+        return loaded.name();
+    }
+
+    public LoadedModel loaded() {
+        return loaded;
+    }
+
+    public GenerationSpec spec() {
+        return spec;
+    }
+
+    /** The most positions a sequence may use, prompt and completion together. */
+    public int contextLength() {
+        return contextLength;
+    }
+
+    /** Renders and tokenizes a conversation, BOS included when the model wants it. */
+    public int[] prompt(List<ChatMessage> messages) {
+        int[] body = tokenizer.encode(spec.template().render(messages));
+        if (!spec.addBos()) {
+            return body;
+        }
+        int[] out = new int[body.length + 1];
+        out[0] = spec.bos();
+        System.arraycopy(body, 0, out, 1, body.length);
+        return out;
+    }
+
+    /**
+     * Generates after {@code prompt}, calling {@code onText} with each piece of text as soon as it is final (never a
+     * split character, never part of a stop sequence). Runs on the calling thread until a stop token or sequence,
+     * {@code maxTokens}, the context length, cancellation or the deadline.
+     *
+     * @throws IllegalArgumentException when the prompt leaves no room to generate
+     */
+    public GenerationResult generate(
+            int[] prompt, GenerationParams params, Consumer<String> onText, BooleanSupplier cancelled)
+            throws OrtException {
+        if (prompt.length == 0 || prompt.length >= contextLength) {
+            throw new IllegalArgumentException(
+                    "prompt has " + prompt.length + " tokens; the context holds " + contextLength);
+        }
+        long start = System.nanoTime();
+        Sampler sampler = new Sampler(params.sampling());
+        TextTokenizer.Detokenizer detokenizer = tokenizer.detokenizer();
+        StopSequences stops = new StopSequences(params.stop());
+        StringBuilder text = new StringBuilder();
+        int[] generated = new int[Math.min(params.maxTokens(), contextLength - prompt.length)];
+        int count = 0;
+        double logprobSum = 0;
+        long compute = 0;
+        long firstToken = -1;
+        FinishReason reason = FinishReason.LENGTH;
+        try (DecoderModel.KvCache cache = decoder.newCache()) {
+            long t0 = System.nanoTime();
+            float[] logits = decoder.forward(prompt, cache);
+            compute += System.nanoTime() - t0;
+            while (true) {
+                if (cancelled.getAsBoolean() || System.nanoTime() - params.deadlineNanos() > 0) {
+                    reason = FinishReason.CANCELLED;
+                    break;
+                }
+                int token = sampler.sample(logits);
+                if (firstToken < 0) {
+                    firstToken = System.nanoTime() - start;
+                }
+                if (spec.stopTokens().contains(token)) {
+                    reason = FinishReason.STOP;
+                    break;
+                }
+                generated[count++] = token;
+                logprobSum += sampler.lastLogprob();
+                String safe = stops.accept(detokenizer.push(token));
+                emit(safe, text, onText);
+                if (stops.stopped()) {
+                    reason = FinishReason.STOP;
+                    break;
+                }
+                if (count == generated.length) {
+                    reason = FinishReason.LENGTH;
+                    break;
+                }
+                t0 = System.nanoTime();
+                logits = decoder.forward(new int[] {token}, cache);
+                compute += System.nanoTime() - t0;
+            }
+        }
+        if (!stops.stopped()) {
+            emit(stops.accept(detokenizer.flush()), text, onText);
+            emit(stops.flush(), text, onText);
+        }
+        int[] tokens = java.util.Arrays.copyOf(generated, count);
+        return new GenerationResult(
+                text.toString(),
+                tokens,
+                reason,
+                count == 0 ? 0 : logprobSum / count,
+                prompt.length,
+                compute,
+                firstToken);
+    }
+
+    private static void emit(String piece, StringBuilder text, Consumer<String> onText) {
+        if (!piece.isEmpty()) {
+            text.append(piece);
+            onText.accept(piece);
+        }
+    }
+
+    /** The logits after {@code ids}, from an empty cache: for parity checks and benchmarks. */
+    public float[] logits(int[] ids) throws OrtException {
+        try (DecoderModel.KvCache cache = decoder.newCache()) {
+            return decoder.forward(ids, cache);
+        }
+    }
+
+    /** Tokenizes text as the prompt path does, without template or BOS. */
+    public int[] encode(String text) {
+        return tokenizer.encode(text);
+    }
+
+    public DecoderModel decoder() {
+        return decoder;
+    }
+
+    @Override
+    public void close() {
+        try {
+            loaded.session().close();
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

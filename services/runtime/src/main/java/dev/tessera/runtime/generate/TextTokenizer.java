@@ -1,0 +1,31 @@
+package dev.tessera.runtime.generate;
+
+/**
+ * What the decoding engine needs from a tokenizer: text to ids, and ids back to text one token at a time for
+ * streaming. Two kinds exist because real models come with either llama2.c's {@code tokenizer.bin} or a HuggingFace
+ * {@code tokenizer.json}; the engine does not care which.
+ */
+public interface TextTokenizer {
+
+    /** Encodes text without special tokens; the engine adds BOS as the model's spec says. */
+    int[] encode(String text);
+
+    /** Ids the tokenizer knows; ids at or past this are never produced. */
+    int vocabSize();
+
+    /** A fresh streaming decoder for one generation. */
+    Detokenizer detokenizer();
+
+    /**
+     * Turns generated ids back into text incrementally, never splitting a multi-byte UTF-8 character: text that is
+     * not yet complete stays buffered until the token that completes it.
+     */
+    interface Detokenizer {
+
+        /** Adds one generated id and returns the text it completes, possibly empty. */
+        String push(int id);
+
+        /** Returns what is still buffered at the end of a generation, with incomplete bytes replaced by U+FFFD. */
+        String flush();
+    }
+}
