@@ -5,6 +5,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
 import java.net.URL;
+import java.util.List;
 
 @QuarkusTest
 class EmbeddingHealthTest extends HealthContract {
@@ -15,5 +16,11 @@ class EmbeddingHealthTest extends HealthContract {
     @Override
     protected URI serviceUri() {
         return URI.create(url.toString());
+    }
+
+    @Override
+    protected List<String> expectedMetrics() {
+        return List.of(
+                "tessera_batch_queue_depth", "tessera_inflight", "tessera_batch_size", "tessera_batch_queue_wait");
     }
 }

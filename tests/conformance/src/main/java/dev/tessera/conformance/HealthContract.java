@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,14 +41,20 @@ public abstract class HealthContract extends ServiceContract {
         assertThat(ready.body()).contains("\"status\": \"UP\"").contains("READY");
     }
 
+    /**
+     * Prometheus names the family must expose as soon as it is ready, before any request: what its dashboards and
+     * autoscaling read (queue depth and batch size for batched encoders, in-flight work and time to first token for
+     * generators).
+     */
+    protected abstract List<String> expectedMetrics();
+
     @Test
-    void metrics_expose_batching_histograms() throws Exception {
+    void metrics_expose_the_familys_serving_metrics_once_ready() throws Exception {
         HttpResponse<String> metrics = get("/q/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body())
-                .contains("tessera_batch_queue_depth")
-                .contains("tessera_inflight")
-                .contains("tessera_batch_size");
+        for (String name : expectedMetrics()) {
+            assertThat(metrics.body()).as("metric " + name).contains(name);
+        }
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {

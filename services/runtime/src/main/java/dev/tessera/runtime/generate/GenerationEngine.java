@@ -99,14 +99,42 @@ public final class GenerationEngine implements AutoCloseable {
         return running;
     }
 
+    /**
+     * Registers a model's meters before its first request, so dashboards and alerts see them (at zero) as soon as the
+     * model is ready.
+     */
+    public void register(String model) {
+        timeToFirstToken(model);
+        tokens(model);
+        decodeRate(model);
+    }
+
+    private Timer timeToFirstToken(String model) {
+        return Timer.builder("tessera.generation.time_to_first_token")
+                .description("From the start of a generation to its first token, prefill included")
+                .tag("model", model)
+                .publishPercentileHistogram()
+                .register(meters);
+    }
+
+    private Counter tokens(String model) {
+        return Counter.builder("tessera.generation.tokens")
+                .description("Tokens generated; its rate is the service's tokens per second")
+                .tag("model", model)
+                .register(meters);
+    }
+
+    private DistributionSummary decodeRate(String model) {
+        return DistributionSummary.builder("tessera.generation.decode_rate")
+                .description("Tokens per second of model time, per generation")
+                .baseUnit("tokens_per_second")
+                .tag("model", model)
+                .register(meters);
+    }
+
     private void record(String model, GenerationResult result) {
         if (result.firstTokenNanos() >= 0) {
-            Timer.builder("tessera.generation.time_to_first_token")
-                    .description("From the start of a generation to its first token, prefill included")
-                    .tag("model", model)
-                    .publishPercentileHistogram()
-                    .register(meters)
-                    .record(result.firstTokenNanos(), TimeUnit.NANOSECONDS);
+            timeToFirstToken(model).record(result.firstTokenNanos(), TimeUnit.NANOSECONDS);
         }
         Timer.builder("tessera.generation.duration")
                 .description("Model time of a whole generation")
@@ -115,18 +143,9 @@ public final class GenerationEngine implements AutoCloseable {
                 .publishPercentileHistogram()
                 .register(meters)
                 .record(result.computeNanos(), TimeUnit.NANOSECONDS);
-        Counter.builder("tessera.generation.tokens")
-                .description("Tokens generated; its rate is the service's tokens per second")
-                .tag("model", model)
-                .register(meters)
-                .increment(result.completionTokens());
+        tokens(model).increment(result.completionTokens());
         if (result.completionTokens() > 1 && result.computeNanos() > 0) {
-            DistributionSummary.builder("tessera.generation.decode_rate")
-                    .description("Tokens per second of model time, per generation")
-                    .baseUnit("tokens_per_second")
-                    .tag("model", model)
-                    .register(meters)
-                    .record(result.completionTokens() * 1e9 / result.computeNanos());
+            decodeRate(model).record(result.completionTokens() * 1e9 / result.computeNanos());
         }
     }
 

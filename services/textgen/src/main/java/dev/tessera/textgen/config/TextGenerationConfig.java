@@ -1,0 +1,52 @@
+package dev.tessera.textgen.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.List;
+import java.util.Optional;
+
+/** Settings of a text-generation service (llm, slm, moe), under {@code tessera.textgen}. */
+@ConfigMapping(prefix = "tessera.textgen")
+public interface TextGenerationConfig {
+
+    /** The models to load at startup, by manifest name; each costs memory and startup time. */
+    List<String> models();
+
+    /** The model used when a request names none; the first of {@link #models()} when unset. */
+    Optional<String> defaultModel();
+
+    /**
+     * Generations that may run at once; one more is refused with {@code RESOURCE_EXHAUSTED}. Each runs on its own
+     * thread with {@code tessera.runtime.intra-op-threads} ONNX Runtime threads, so keep the product near the pod's
+     * CPU count.
+     */
+    @WithDefault("4")
+    int maxConcurrent();
+
+    /** {@code max_tokens} when a request gives none. */
+    @WithDefault("256")
+    int defaultMaxTokens();
+
+    /** The largest {@code max_tokens} a request may ask for; the model's context may end a generation sooner. */
+    @WithDefault("1024")
+    int maxTokensLimit();
+
+    /** The most messages one request may carry. */
+    @WithDefault("256")
+    int maxMessages();
+
+    /**
+     * The most characters all messages may have together. Tokenizing comes before the context check, so this bounds
+     * the work a request can cause before it is refused.
+     */
+    @WithDefault("65536")
+    int maxPromptChars();
+
+    /** The most stop sequences per request. */
+    @WithDefault("4")
+    int maxStopSequences();
+
+    /** The longest stop sequence, in characters. */
+    @WithDefault("64")
+    int maxStopChars();
+}

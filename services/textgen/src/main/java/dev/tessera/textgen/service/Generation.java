@@ -1,0 +1,25 @@
+package dev.tessera.textgen.service;
+
+import dev.tessera.runtime.generate.GenerationEngine;
+import dev.tessera.runtime.generate.GenerationResult;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A generation that has started: its model and seed for the answer, and the handle that cancels it.
+ *
+ * @param model the model that is answering
+ * @param seed the sampling seed in use
+ * @param running the engine's handle
+ */
+public record Generation(String model, long seed, GenerationEngine.Running running) {
+
+    /** Completes with the result, or with the failure that ended the generation. */
+    public CompletableFuture<GenerationResult> result() {
+        return running.result();
+    }
+
+    /** Stops the generation before its next step. */
+    public void cancel() {
+        running.cancel();
+    }
+}

@@ -1,0 +1,179 @@
+package dev.tessera.textgen.service;
+
+import dev.tessera.runtime.engine.ModelRegistry;
+import dev.tessera.runtime.engine.OnnxEngine;
+import dev.tessera.runtime.error.ServiceException;
+import dev.tessera.runtime.generate.ChatMessage;
+import dev.tessera.runtime.generate.GenerationEngine;
+import dev.tessera.runtime.generate.GenerationParams;
+import dev.tessera.runtime.generate.SamplingParams;
+import dev.tessera.runtime.generate.TextGenerationModel;
+import dev.tessera.runtime.model.ModelLocator;
+import dev.tessera.textgen.config.TextGenerationConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Generates text with the configured decoder models. It checks what depends on the model (context, tools), renders
+ * and tokenizes the prompt, and starts the generation on the shared engine, which bounds how many run at once.
+ */
+@ApplicationScoped
+public class TextGenerationService {
+
+    private final TextGenerationConfig config;
+    private final ModelRegistry registry;
+    private final ModelLocator locator;
+    private final OnnxEngine onnx;
+    private final GenerationEngine engine;
+    private final Map<String, TextGenerationModel> models = new ConcurrentHashMap<>();
+    private final String defaultModel;
+
+    @Inject
+    public TextGenerationService(
+            TextGenerationConfig config,
+            ModelRegistry registry,
+            ModelLocator locator,
+            OnnxEngine onnx,
+            MeterRegistry meters,
+            @ConfigProperty(name = "quarkus.application.name") String application) {
+        this.config = config;
+        this.registry = registry;
+        this.locator = locator;
+        this.onnx = onnx;
+        if (config.models().isEmpty()) {
+            throw new IllegalStateException("tessera.textgen.models lists no model");
+        }
+        if (config.models().size() != config.models().stream().distinct().count()) {
+            throw new IllegalStateException("tessera.textgen.models lists a model twice: " + config.models());
+        }
+        this.defaultModel = config.defaultModel().orElse(config.models().get(0));
+        if (!config.models().contains(defaultModel)) {
+            throw new IllegalStateException("tessera.textgen.default-model '" + defaultModel
+                    + "' is not among tessera.textgen.models " + config.models());
+        }
+        this.engine = new GenerationEngine(application, config.maxConcurrent(), meters);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        registry.loadInBackground(config.models(), name -> {
+            TextGenerationModel model = TextGenerationModel.load(name, locator, onnx);
+            warm(model);
+            engine.register(name);
+            models.put(name, model);
+            return model.loaded();
+        });
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        engine.close();
+        models.values().forEach(TextGenerationModel::close);
+    }
+
+    /** Runs a short prefill and a few decode steps, so the first caller does not pay for allocation. */
+    private static void warm(TextGenerationModel model) {
+        try {
+            int[] prompt = model.prompt(List.of(new ChatMessage(ChatMessage.Role.USER, "Once upon a time")));
+            model.generate(
+                    prompt,
+                    new GenerationParams(SamplingParams.GREEDY, 4, List.of(), Long.MAX_VALUE),
+                    text -> {},
+                    () -> false);
+        } catch (Exception e) {
+            throw new IllegalStateException("warm-up of model '" + model.name() + "' failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The loaded models, default first. */
+    public List<ModelDescription> models() {
+        List<ModelDescription> out = new ArrayList<>();
+        for (String name : config.models()) {
+            TextGenerationModel m = models.get(name);
+            if (m == null) {
+                continue;
+            }
+            var manifest = m.loaded().manifest();
+            ModelDescription d = new ModelDescription(
+                    name,
+                    m.contextLength(),
+                    m.spec().tools(),
+                    name.equals(defaultModel),
+                    manifest.description(),
+                    manifest.source(),
+                    manifest.license());
+            if (d.isDefault()) {
+                out.add(0, d);
+            } else {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    /** Generations running now. */
+    public int inflight() {
+        return engine.inflight();
+    }
+
+    /**
+     * Starts a generation; {@code onText} receives each piece of text as soon as it is final, on the generation's
+     * thread.
+     *
+     * @throws ServiceException for an unknown or unready model, a prompt that does not fit, tools asked of a model
+     *     without tool support, or when every generation slot is busy
+     */
+    public Generation start(GenerateCommand command, Consumer<String> onText) {
+        String name = command.model().filter(m -> !m.isEmpty()).orElse(defaultModel);
+        TextGenerationModel model = resolve(name);
+        if (!command.toolNames().isEmpty() && !model.spec().tools()) {
+            throw ServiceException.failedPrecondition(
+                    "tools",
+                    "model '" + name + "' was not trained to call tools; use a model whose ListModels entry "
+                            + "says supports_tools");
+        }
+        if (command.structuredOutput() && !model.spec().tools()) {
+            throw ServiceException.failedPrecondition(
+                    "response_format", "model '" + name + "' does not support JSON-schema output");
+        }
+        int[] prompt = model.prompt(command.messages());
+        if (prompt.length >= model.contextLength()) {
+            throw ServiceException.invalidArgument(
+                    "messages",
+                    "the prompt is " + prompt.length + " tokens; model '" + name + "' has a context of "
+                            + model.contextLength() + " tokens, which must also hold at least one generated token");
+        }
+        int maxTokens = command.maxTokens().orElse(config.defaultMaxTokens());
+        long seed = command.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
+        GenerationParams params = new GenerationParams(
+                new SamplingParams(command.temperature(), command.topP(), command.topK(), seed),
+                maxTokens,
+                command.stop(),
+                command.deadlineNanos());
+        return new Generation(name, seed, engine.start(model, prompt, params, onText));
+    }
+
+    private TextGenerationModel resolve(String name) {
+        TextGenerationModel model = models.get(name);
+        if (model != null) {
+            return model;
+        }
+        var entry = registry.entry(name);
+        if (entry.isEmpty() || !config.models().contains(name)) {
+            throw ServiceException.notFound(
+                    "model", "no model named '" + name + "'; this service serves " + config.models());
+        }
+        throw ServiceException.unavailable(
+                "model '" + name + "' is " + entry.get().state().name().toLowerCase()
+                        + (entry.get().error() == null ? "" : ": " + entry.get().error()));
+    }
+}
