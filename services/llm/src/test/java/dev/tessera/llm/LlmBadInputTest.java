@@ -1,27 +1,13 @@
 package dev.tessera.llm;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.tessera.conformance.BadInputContract;
-import dev.tessera.textgen.grpc.v1.GenerateRequest;
-import dev.tessera.textgen.grpc.v1.GenerateStreamRequest;
-import dev.tessera.textgen.grpc.v1.Message;
-import dev.tessera.textgen.grpc.v1.ResponseFormat;
-import dev.tessera.textgen.grpc.v1.Role;
-import dev.tessera.textgen.grpc.v1.Sampling;
-import dev.tessera.textgen.grpc.v1.TextGenerationGrpc;
-import dev.tessera.textgen.grpc.v1.Tool;
-import dev.tessera.textgen.grpc.v1.ToolChoice;
-import io.grpc.Channel;
-import io.grpc.Status;
+import dev.tessera.conformance.textgen.TextGenerationBadInputContract;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
 import java.net.URL;
-import java.util.List;
 
 @QuarkusTest
-class LlmBadInputTest extends BadInputContract {
+class LlmBadInputTest extends TextGenerationBadInputContract {
 
     @TestHTTPResource("/")
     URL url;
@@ -31,129 +17,8 @@ class LlmBadInputTest extends BadInputContract {
         return URI.create(url.toString());
     }
 
-    static GenerateRequest.Builder ask(String text) {
-        return GenerateRequest.newBuilder()
-                .addMessages(Message.newBuilder().setRole(Role.ROLE_USER).setContent(text));
-    }
-
     @Override
-    protected List<BadRequest> badRequests(Channel channel) {
-        TextGenerationGrpc.TextGenerationBlockingStub stub = TextGenerationGrpc.newBlockingStub(channel);
-        Tool weather = Tool.newBuilder()
-                .setName("get_weather")
-                .setDescription("Weather for a city")
-                .setParametersJsonSchema("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}")
-                .build();
-        return List.of(
-                new BadRequest(
-                        "rejects_a_request_without_messages",
-                        Status.Code.INVALID_ARGUMENT,
-                        "messages",
-                        () -> stub.generate(GenerateRequest.getDefaultInstance())),
-                new BadRequest(
-                        "rejects_a_message_without_a_role_naming_its_index",
-                        Status.Code.INVALID_ARGUMENT,
-                        "messages[1].role",
-                        () -> stub.generate(ask("Once upon a time")
-                                .addMessages(Message.newBuilder().setContent("no role"))
-                                .build())),
-                new BadRequest(
-                        "rejects_an_unknown_role_number",
-                        Status.Code.INVALID_ARGUMENT,
-                        "messages[0].role",
-                        () -> stub.generate(GenerateRequest.newBuilder()
-                                .addMessages(
-                                        Message.newBuilder().setRoleValue(9).setContent("hi"))
-                                .build())),
-                new BadRequest(
-                        "rejects_a_prompt_longer_than_the_context",
-                        Status.Code.INVALID_ARGUMENT,
-                        "context of 256 tokens",
-                        () -> stub.generate(ask("The dog ran. ".repeat(100)).build())),
-                new BadRequest(
-                        "rejects_max_tokens_over_the_limit",
-                        Status.Code.INVALID_ARGUMENT,
-                        "max_tokens",
-                        () -> stub.generate(ask("Once").setMaxTokens(5000).build())),
-                new BadRequest(
-                        "rejects_zero_max_tokens",
-                        Status.Code.INVALID_ARGUMENT,
-                        "max_tokens",
-                        () -> stub.generate(ask("Once").setMaxTokens(0).build())),
-                new BadRequest(
-                        "rejects_a_negative_temperature",
-                        Status.Code.INVALID_ARGUMENT,
-                        "sampling.temperature",
-                        () -> stub.generate(ask("Once")
-                                .setSampling(Sampling.newBuilder().setTemperature(-0.5f))
-                                .build())),
-                new BadRequest(
-                        "rejects_top_p_of_zero",
-                        Status.Code.INVALID_ARGUMENT,
-                        "sampling.top_p",
-                        () -> stub.generate(ask("Once")
-                                .setSampling(Sampling.newBuilder().setTopP(0f))
-                                .build())),
-                new BadRequest(
-                        "rejects_top_p_above_one",
-                        Status.Code.INVALID_ARGUMENT,
-                        "sampling.top_p",
-                        () -> stub.generate(ask("Once")
-                                .setSampling(Sampling.newBuilder().setTopP(1.5f))
-                                .build())),
-                new BadRequest(
-                        "rejects_an_unknown_model_with_not_found",
-                        Status.Code.NOT_FOUND,
-                        "model",
-                        () -> stub.generate(ask("Once").setModel("gpt-17").build())),
-                new BadRequest(
-                        "refuses_tools_for_a_model_without_tool_support",
-                        Status.Code.FAILED_PRECONDITION,
-                        "tools",
-                        () -> stub.generate(
-                                ask("Weather in Paris?").addTools(weather).build())),
-                new BadRequest(
-                        "refuses_a_json_schema_response_from_a_model_without_support",
-                        Status.Code.FAILED_PRECONDITION,
-                        "response_format",
-                        () -> stub.generate(ask("Once")
-                                .setResponseFormat(ResponseFormat.newBuilder()
-                                        .setType(ResponseFormat.Type.TYPE_JSON_SCHEMA)
-                                        .setJsonSchema("{\"type\":\"object\"}"))
-                                .build())),
-                new BadRequest(
-                        "rejects_tool_choice_naming_a_tool_not_offered",
-                        Status.Code.INVALID_ARGUMENT,
-                        "tool_choice.tool_name",
-                        () -> stub.generate(ask("Once")
-                                .addTools(weather)
-                                .setToolChoice(ToolChoice.newBuilder().setToolName("send_email"))
-                                .build())),
-                new BadRequest(
-                        "rejects_more_stop_sequences_than_the_limit",
-                        Status.Code.INVALID_ARGUMENT,
-                        "stop",
-                        () -> stub.generate(ask("Once")
-                                .addAllStop(List.of("a", "b", "c", "d", "e"))
-                                .build())),
-                new BadRequest(
-                        "names_the_nested_field_in_a_stream_request",
-                        Status.Code.INVALID_ARGUMENT,
-                        "request.sampling.temperature",
-                        () -> stub.generateStream(GenerateStreamRequest.newBuilder()
-                                        .setRequest(ask("Once")
-                                                .setSampling(
-                                                        Sampling.newBuilder().setTemperature(-1f)))
-                                        .build())
-                                .hasNext()));
-    }
-
-    @Override
-    protected void validCall(Channel channel) {
-        assertThat(TextGenerationGrpc.newBlockingStub(channel)
-                        .generate(ask("Once upon a time").setMaxTokens(4).build())
-                        .getUsage()
-                        .getOutputTokens())
-                .isEqualTo(4);
+    protected int contextLength() {
+        return 256;
     }
 }

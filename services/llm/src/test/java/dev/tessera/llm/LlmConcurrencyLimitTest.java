@@ -1,7 +1,7 @@
 package dev.tessera.llm;
 
 import static dev.tessera.conformance.GrpcAssertions.assertFails;
-import static dev.tessera.llm.LlmBadInputTest.ask;
+import static dev.tessera.conformance.textgen.TextGenerationBadInputContract.ask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tessera.conformance.ServiceContract;
