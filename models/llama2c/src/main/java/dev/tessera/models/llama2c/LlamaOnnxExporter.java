@@ -15,11 +15,12 @@ import java.io.OutputStream;
  * stored tables, causal attention with grouped KV heads, and a SwiGLU feed-forward. Q, K and V are one matrix product
  * and so are the two gate projections, because at batch 1 a decode step costs what its matrix products read.
  *
- * <p>With {@link Precision#INT8} every projection, the classifier included, stores int8 weights with one symmetric
- * scale per output column (7 bits of range, see {@link Int8Columns}) and runs as ONNX Runtime's
- * {@code DynamicQuantizeMatMul} (activations quantized per call).
- * The embedding table is stored once, transposed to {@code [dim, vocab]}: the classifier multiplies by it and the
- * input embedding gathers its columns, so shared weights stay shared in both precisions.
+ * <p>With {@link Precision#INT8} every projection, the classifier included, stores 8-bit weights with one symmetric
+ * scale per block of {@value Int8Blocks#BLOCK} inputs and runs as ONNX Runtime's {@code MatMulNBits} (bits 8,
+ * accuracy level 4: int8 dot products, activations quantized per block as they arrive). The embedding table is
+ * stored once in each precision: fp32 as {@code [dim, vocab]} (the classifier multiplies by it, the input embedding
+ * gathers its columns), int8 in {@code MatMulNBits}' own {@code [vocab, blocks, block]} layout (the classifier runs on
+ * it, the input embedding gathers and dequantizes its rows).
  */
 public final class LlamaOnnxExporter {
 
@@ -245,60 +246,75 @@ public final class LlamaOnnxExporter {
                 }
             };
         }
-        Int8Columns q = Int8Columns.quantize(weight, in, out);
-        String w = g.weight(name + ".weight_int8", DataType.INT8, q.values(), in, out);
-        String scale = g.weight(name + ".weight_scale", q.scales(), out);
+        Int8Blocks q = Int8Blocks.quantize(weight, in, out);
+        int blocks = in / Int8Blocks.BLOCK;
+        String w = g.weight(name + ".weight_q8", DataType.UINT8, q.values(), out, blocks, Int8Blocks.BLOCK);
+        String scales = g.weight(name + ".weight_scales", q.scales(), (long) out * blocks);
         return new Linear() {
             @Override
             public String apply(OnnxWriter g, String x, String outName) {
-                OnnxWriter.Node node = g.customNode(MS, "DynamicQuantizeMatMul", x, w, scale);
+                OnnxWriter.Node node = g.customNode(MS, "MatMulNBits", x, w, scales)
+                        .attr("K", (long) in)
+                        .attr("N", (long) out)
+                        .attr("bits", 8L)
+                        .attr("block_size", (long) Int8Blocks.BLOCK)
+                        .attr("accuracy_level", 4L);
                 return outName == null ? node.out() : node.out(outName);
             }
 
             @Override
             public String gatherColumns(OnnxWriter g, String ids) {
-                String cols = g.node("Gather", w, ids).attr("axis", 1L).out();
-                String floats = g.node("Cast", cols).attr("to", 1L).out();
-                String rows = g.node("Transpose", floats)
-                        .attr("perm", new long[] {1, 2, 0})
+                // rows of the [vocab, blocks, block] table, dequantized: (q - 128) * scale of each block
+                String rows = g.node("Gather", w, ids).attr("axis", 0L).out();
+                String centred = g.node(
+                                "Sub", g.node("Cast", rows).attr("to", 1L).out(), g.floatScalar(128f))
                         .out();
-                String scales = g.node(
-                                "Unsqueeze",
-                                g.node("Gather", scale, ids).attr("axis", 0L).out(),
-                                g.int64s(-1))
+                String blockScales = g.node(
+                                "Gather",
+                                g.node("Reshape", scales, g.int64s(out, blocks)).out(),
+                                ids)
+                        .attr("axis", 0L)
                         .out();
-                return g.node("Mul", rows, scales).out("inputs_embeds");
+                String scaled = g.node(
+                                "Mul",
+                                centred,
+                                g.node("Unsqueeze", blockScales, g.int64s(-1)).out())
+                        .out();
+                return g.node("Reshape", scaled, g.int64s(0, 0, in)).out("inputs_embeds");
             }
         };
     }
 
     /**
-     * Symmetric quantization with one scale per column of an {@code [in, out]} matrix, stored as int8 but using only
-     * 7 bits ([-63, 63]), as ONNX Runtime's {@code reduce_range} does: without AVX-VNNI, x86 multiplies uint8
-     * activations by int8 weights with {@code vpmaddubsw}, whose int16 pair sums saturate once both sides use their
-     * full range (measured here: 27% error at full range, 0.4% at 7 bits). Zero stays exactly zero.
+     * Symmetric 8-bit quantization of an {@code [in, out]} matrix in {@code MatMulNBits}' layout: for each output
+     * column, consecutive blocks of {@value #BLOCK} inputs, each with the scale that maps its largest magnitude to
+     * 127, stored offset by 128 (the operator's default zero point), so zero stays exactly zero.
      */
-    record Int8Columns(byte[] values, float[] scales) {
-        static final int LEVELS = 63;
+    record Int8Blocks(byte[] values, float[] scales) {
+        static final int BLOCK = 32;
 
-        static Int8Columns quantize(float[] w, int rows, int cols) {
-            float[] scales = new float[cols];
-            for (int r = 0; r < rows; r++) {
-                for (int col = 0; col < cols; col++) {
-                    scales[col] = Math.max(scales[col], Math.abs(w[r * cols + col]));
+        static Int8Blocks quantize(float[] w, int in, int out) {
+            if (in % BLOCK != 0) {
+                throw new IllegalArgumentException("input size " + in + " is not a multiple of the block " + BLOCK);
+            }
+            int blocks = in / BLOCK;
+            byte[] values = new byte[in * out];
+            float[] scales = new float[out * blocks];
+            for (int n = 0; n < out; n++) {
+                for (int b = 0; b < blocks; b++) {
+                    float peak = 0;
+                    for (int i = 0; i < BLOCK; i++) {
+                        peak = Math.max(peak, Math.abs(w[(b * BLOCK + i) * out + n]));
+                    }
+                    float scale = peak == 0f ? 1f : peak / 127f;
+                    scales[n * blocks + b] = scale;
+                    for (int i = 0; i < BLOCK; i++) {
+                        int v = Math.round(w[(b * BLOCK + i) * out + n] / scale);
+                        values[n * in + b * BLOCK + i] = (byte) (Math.max(-127, Math.min(127, v)) + 128);
+                    }
                 }
             }
-            for (int col = 0; col < cols; col++) {
-                scales[col] = scales[col] == 0f ? 1f : scales[col] / LEVELS;
-            }
-            byte[] values = new byte[w.length];
-            for (int r = 0; r < rows; r++) {
-                for (int col = 0; col < cols; col++) {
-                    int v = Math.round(w[r * cols + col] / scales[col]);
-                    values[r * cols + col] = (byte) Math.max(-LEVELS, Math.min(LEVELS, v));
-                }
-            }
-            return new Int8Columns(values, scales);
+            return new Int8Blocks(values, scales);
         }
     }
 

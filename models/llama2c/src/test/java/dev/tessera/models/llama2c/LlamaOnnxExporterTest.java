@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LlamaOnnxExporterTest {
 
     // Small but complete: grouped KV heads (4 query heads share 2), a separate classifier, several layers.
-    private static final int DIM = 32;
-    private static final int HIDDEN = 48;
+    private static final int DIM = 64;
+    private static final int HIDDEN = 96;
     private static final int LAYERS = 2;
     private static final int HEADS = 4;
     private static final int KV_HEADS = 2;
@@ -47,7 +47,7 @@ class LlamaOnnxExporterTest {
     void int8_graph_stays_close_to_the_fp32_reference() throws Exception {
         Llama2cCheckpoint checkpoint = randomCheckpoint(true, 11);
         float worst = maxDifference(checkpoint, LlamaOnnxExporter.Precision.INT8);
-        // worst logit error relative to the position's largest logit; measured 0.023 for this seed
+        // worst logit error relative to the position's largest logit; measured 0.033 for this seed
         assertThat(worst).isLessThan(0.05f);
     }
 
@@ -63,11 +63,19 @@ class LlamaOnnxExporterTest {
     }
 
     @Test
-    void int8_columns_keep_zero_exact_and_map_each_columns_peak_to_63() {
-        float[] w = {0f, 2f, -4f, 1f, -1f, 0.5f};
-        LlamaOnnxExporter.Int8Columns q = LlamaOnnxExporter.Int8Columns.quantize(w, 2, 3);
-        assertThat(q.values()).containsExactly(0, 63, -63, 63, -31, 8);
-        assertThat(q.scales()).containsExactly(1f / 63f, 2f / 63f, 4f / 63f);
+    void int8_blocks_keep_zero_exact_and_map_each_blocks_peak_to_127() {
+        int in = 64;
+        float[] w = new float[in * 2]; // [in, 2]: column 0 peaks at 2 in its first block and 0.5 in its second
+        w[0] = 2f;
+        w[2 * 5] = -1f;
+        w[2 * 40] = 0.5f;
+        w[1] = 0f;
+        LlamaOnnxExporter.Int8Blocks q = LlamaOnnxExporter.Int8Blocks.quantize(w, in, 2);
+        assertThat(q.scales()).containsExactly(2f / 127f, 0.5f / 127f, 1f, 1f);
+        assertThat(q.values()[0] & 0xFF).isEqualTo(128 + 127);
+        assertThat(q.values()[5] & 0xFF).isEqualTo(128 - 63); // -1 / (2/127) = -63.5, rounded half up
+        assertThat(q.values()[40] & 0xFF).isEqualTo(128 + 127);
+        assertThat(q.values()[in] & 0xFF).as("column 1 is all zero").isEqualTo(128);
     }
 
     private float maxDifference(Llama2cCheckpoint checkpoint, LlamaOnnxExporter.Precision precision) throws Exception {

@@ -106,6 +106,15 @@ public final class DecoderModel {
      * Feeds {@code ids} after what the cache holds, advances the cache, and returns the logits of the last position.
      */
     public float[] forward(int[] ids, KvCache cache) throws OrtException {
+        return run(ids, cache, false)[0];
+    }
+
+    /** Like {@link #forward}, but returns the logits of every position fed, {@code [ids.length][vocab]}. */
+    public float[][] forwardAll(int[] ids, KvCache cache) throws OrtException {
+        return run(ids, cache, true);
+    }
+
+    private float[][] run(int[] ids, KvCache cache, boolean everyPosition) throws OrtException {
         int past = cache.length;
         int n = ids.length;
         long[] idArray = new long[n];
@@ -132,17 +141,19 @@ public final class DecoderModel {
                 inputs.put("past_key_values." + l + ".value", cache.tensor("present." + l + ".value"));
             }
             OrtSession.Result result = session.run(inputs);
-            float[] last = new float[vocabSize];
+            float[][] out = new float[everyPosition ? n : 1][vocabSize];
             try {
                 FloatBuffer logits = ((OnnxTensor) result.get("logits").orElseThrow()).getFloatBuffer();
-                logits.position((n - 1) * vocabSize);
-                logits.get(last);
+                logits.position(everyPosition ? 0 : (n - 1) * vocabSize);
+                for (float[] row : out) {
+                    logits.get(row);
+                }
             } catch (RuntimeException e) {
                 result.close();
                 throw e;
             }
             cache.advance(result, n);
-            return last;
+            return out;
         } finally {
             for (OnnxTensor t : owned) {
                 t.close();

@@ -197,6 +197,16 @@ public final class TextGenerationModel implements AutoCloseable {
         }
     }
 
+    /**
+     * The logits after every position of {@code ids} in one pass from an empty cache: for scoring a fixed
+     * continuation (agreement and distillation checks) without sampling.
+     */
+    public float[][] logitsPerPosition(int[] ids) throws OrtException {
+        try (DecoderModel.KvCache cache = decoder.newCache()) {
+            return decoder.forwardAll(ids, cache);
+        }
+    }
+
     /** Tokenizes text as the prompt path does, without template or BOS. */
     public int[] encode(String text) {
         return tokenizer.encode(text);

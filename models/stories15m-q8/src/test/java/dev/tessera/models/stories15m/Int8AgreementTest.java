@@ -1,0 +1,156 @@
+package dev.tessera.models.stories15m;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tessera.runtime.engine.EngineSettings;
+import dev.tessera.runtime.engine.OnnxEngine;
+import dev.tessera.runtime.generate.ChatMessage;
+import dev.tessera.runtime.generate.GenerationParams;
+import dev.tessera.runtime.generate.SamplingParams;
+import dev.tessera.runtime.generate.TextGenerationModel;
+import dev.tessera.runtime.model.ModelLocator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How much of stories15M the int8 SLM keeps: over 20 prompts x 64 greedy tokens, (a) teacher-forced, on fp32's own
+ * continuation, how often int8's next-token argmax equals fp32's and the mean KL(fp32 || int8) of the next-token
+ * distributions, and (b) free-running, how many greedy tokens stay identical before the two first diverge. Measured on
+ * AVX2: agreement 0.982, mean KL 0.00126 nats, mean identical prefix 35.5 tokens (7 of 20 continuations identical).
+ * The bounds leave room for other CPUs, whose int8 kernels round differently.
+ */
+class Int8AgreementTest {
+
+    static final List<String> PROMPTS = List.of(
+            "Once upon a time",
+            "Lily and Ben went to the park",
+            "The little dog was sad because",
+            "Tom had a red ball. One day,",
+            "Sara saw a big bird in the sky",
+            "The sun was hot and the children",
+            "There was a tiny frog who lived in a pond",
+            "Max wanted to build a tall tower of blocks",
+            "It was raining, so Anna stayed inside and",
+            "A boy named Jack found a shiny key",
+            "The cat and the mouse were friends. They",
+            "Grandma baked a big cake for",
+            "One morning, a little bear woke up and",
+            "The princess lost her crown in the garden",
+            "Sam and his dad went fishing on the lake",
+            "The old tree in the yard was very tall",
+            "Mia had a new pair of shoes",
+            "A small bunny hopped into the forest",
+            "The boat sailed far away across the sea",
+            "Tim was afraid of the dark, so");
+
+    static final int TOKENS = 64;
+
+    static TextGenerationModel fp32;
+    static TextGenerationModel int8;
+
+    @BeforeAll
+    static void load() {
+        ModelLocator locator = new ModelLocator(Optional.empty(), Int8AgreementTest.class.getClassLoader());
+        OnnxEngine engine = new OnnxEngine(EngineSettings.cpu());
+        fp32 = TextGenerationModel.load("stories15m", locator, engine);
+        int8 = TextGenerationModel.load("stories15m-q8", locator, engine);
+    }
+
+    @AfterAll
+    static void close() {
+        fp32.close();
+        int8.close();
+    }
+
+    @Test
+    void int8_agrees_with_fp32_on_next_tokens_and_their_distribution() throws Exception {
+        int positions = 0;
+        int agree = 0;
+        double klSum = 0;
+        double klWorst = 0;
+        int prefixSum = 0;
+        int identical = 0;
+        for (String text : PROMPTS) {
+            int[] prompt = fp32.prompt(List.of(new ChatMessage(ChatMessage.Role.USER, text)));
+            GenerationParams greedy = new GenerationParams(SamplingParams.GREEDY, TOKENS, List.of(), Long.MAX_VALUE);
+            int[] a = fp32.generate(prompt, greedy, s -> {}, () -> false).tokens();
+            int[] b = int8.generate(prompt, greedy, s -> {}, () -> false).tokens();
+            int prefix = 0;
+            while (prefix < Math.min(a.length, b.length) && a[prefix] == b[prefix]) {
+                prefix++;
+            }
+            prefixSum += prefix;
+            if (prefix == a.length && a.length == b.length) {
+                identical++;
+            }
+
+            int[] sequence = new int[prompt.length + a.length];
+            System.arraycopy(prompt, 0, sequence, 0, prompt.length);
+            System.arraycopy(a, 0, sequence, prompt.length, a.length);
+            float[][] la = fp32.logitsPerPosition(sequence);
+            float[][] lb = int8.logitsPerPosition(sequence);
+            for (int pos = prompt.length - 1; pos < sequence.length - 1; pos++) {
+                positions++;
+                if (argmax(la[pos]) == argmax(lb[pos])) {
+                    agree++;
+                }
+                double kl = kl(la[pos], lb[pos]);
+                klSum += kl;
+                klWorst = Math.max(klWorst, kl);
+            }
+        }
+        double agreement = (double) agree / positions;
+        double meanKl = klSum / positions;
+        double meanPrefix = (double) prefixSum / PROMPTS.size();
+        String report = String.format(
+                "int8 vs fp32, %d prompts x %d greedy tokens (%d positions): teacher-forced top-1 agreement %.4f, "
+                        + "next-token KL(fp32||int8) mean %.5f nats (worst %.4f); free-running: %d/%d continuations "
+                        + "identical, mean identical prefix %.1f tokens",
+                PROMPTS.size(), TOKENS, positions, agreement, meanKl, klWorst, identical, PROMPTS.size(), meanPrefix);
+        System.out.println(report);
+        Files.writeString(Path.of("target/int8-agreement.txt"), report + System.lineSeparator());
+        assertThat(agreement).as(report).isGreaterThanOrEqualTo(0.96);
+        assertThat(meanKl).as(report).isLessThanOrEqualTo(0.005);
+        assertThat(meanPrefix).as(report).isGreaterThanOrEqualTo(24);
+    }
+
+    static int argmax(float[] x) {
+        int best = 0;
+        for (int i = 1; i < x.length; i++) {
+            if (x[i] > x[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** KL(p || q) in nats between the softmax of two logit vectors. */
+    static double kl(float[] p, float[] q) {
+        double[] lp = logSoftmax(p);
+        double[] lq = logSoftmax(q);
+        double sum = 0;
+        for (int i = 0; i < lp.length; i++) {
+            sum += Math.exp(lp[i]) * (lp[i] - lq[i]);
+        }
+        return sum;
+    }
+
+    static double[] logSoftmax(float[] x) {
+        double max = x[argmax(x)];
+        double sum = 0;
+        for (float v : x) {
+            sum += Math.exp(v - max);
+        }
+        double log = Math.log(sum) + max;
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = x[i] - log;
+        }
+        return out;
+    }
+}
