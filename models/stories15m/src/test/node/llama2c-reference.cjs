@@ -1,8 +1,13 @@
 // The independent reference for stories15m: the npm package's own llama2.c, compiled to WebAssembly, run under Node.
 // Usage: node llama2c-reference.cjs <package/src folder> <requests.json>
-// requests.json: {"requests": [{"prompt": "...", "steps": N}, ...]}. Prints one JSON object:
+// requests.json: {"requests": [{"prompt": "...", "steps": N}, ...], "decodeTokens": M (optional)}. Prints one JSON
+// object:
 // {"results": [{"prompt", "tokens": [...prompt and generated ids, as the callback reports them],
-//   "logits": [...next-token logits after the prompt], "ms": generation wall time}]}
+//   "logits": [...next-token logits after the prompt], "ms": generation wall time,
+//   "decode": {"tokens": [...], "ms": ...}}]}
+// `ms` includes the package's main-loop pacing (one token per animation frame); `decode` drives the same forward pass
+// synchronously (manual_start, then manual_next with a greedy argmax here) for as many tokens as were generated, and
+// times only that: the figure a throughput comparison should use.
 // Greedy (temperature 0); llama2.c's own loop runs `steps` positions, the prompt included. This build's encoder
 // knows only single-byte lookups and exits on text outside ASCII, so prompts must be ASCII.
 const fs = require('fs');
@@ -41,10 +46,25 @@ const Llama2 = require(path.join(dir, 'llama2.js'));
     const last = mod.ccall('manual_start', 'number', ['string'], [prompt]);
     const pointer = mod.ccall('manual_next', 'number', ['number'], [last]);
     const logits = Array.from(mod.HEAPF32.subarray(pointer / 4, pointer / 4 + vocab));
-    results.push({ prompt, tokens, logits, ms });
+    const decode = { tokens: [], ms: 0 };
+    if (requests.decodeTokens) {
+      let token = mod.ccall('manual_start', 'number', ['string'], [prompt]);
+      const begin = process.hrtime.bigint();
+      for (let i = 0; i < requests.decodeTokens; i++) {
+        const p = mod.ccall('manual_next', 'number', ['number'], [token]) / 4;
+        let best = 0;
+        for (let v = 1; v < vocab; v++) {
+          if (mod.HEAPF32[p + v] > mod.HEAPF32[p + best]) best = v;
+        }
+        decode.tokens.push(best);
+        token = best;
+      }
+      decode.ms = Number(process.hrtime.bigint() - begin) / 1e6;
+    }
+    results.push({ prompt, tokens, logits, ms, decode });
   }
-  process.stdout.write(JSON.stringify({ vocab, results }));
-  process.exit(0);
+  // exit only once the output is flushed: a pipe takes it asynchronously
+  process.stdout.write(JSON.stringify({ vocab, results }), () => process.exit(0));
 })().catch((e) => {
   process.stderr.write((e && e.stack) || JSON.stringify(e) + '\n');
   process.exit(1);
