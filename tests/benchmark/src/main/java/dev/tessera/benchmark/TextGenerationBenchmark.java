@@ -121,8 +121,7 @@ public final class TextGenerationBenchmark {
                 fp32Cached / recompute);
         line(
                 report,
-                "| llama2.c WebAssembly (npm package, Node %s, one thread) | %.1f | baseline |",
-                wasm.get("node") == null ? "" : "",
+                "| llama2.c WebAssembly (the npm package under Node, one thread) | %.1f | baseline |",
                 wasm.get("rate"));
         line(
                 report,
@@ -182,7 +181,7 @@ public final class TextGenerationBenchmark {
             Path jar = root.resolve("services/" + service + "/target/quarkus-app/quarkus-run.jar");
             try (ServiceProcess process =
                     new ServiceProcess(jar, List.of(), target.resolve("benchmark-" + service + ".log"))) {
-                load(process, 1, 3); // warm-up
+                load(process, 2, Math.max(8, seconds)); // warm-up: the service's JIT settles, as a serving pod's has
                 for (int concurrency : new int[] {1, 4}) {
                     Load l = load(process, concurrency, seconds);
                     line(
