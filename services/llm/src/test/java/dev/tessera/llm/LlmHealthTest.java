@@ -25,6 +25,7 @@ class LlmHealthTest extends HealthContract {
                 "tessera_generation_rejected_total",
                 "tessera_generation_time_to_first_token_seconds_bucket{model=\"stories15m\"",
                 "tessera_generation_tokens_total{model=\"stories15m\"",
-                "tessera_generation_decode_rate_tokens_per_second");
+                "tessera_generation_decode_rate_tokens_per_second",
+                "tessera_generation_batch_rows_count{model=\"stories15m\"");
     }
 }

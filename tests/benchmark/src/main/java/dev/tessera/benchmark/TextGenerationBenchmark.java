@@ -175,26 +175,51 @@ public final class TextGenerationBenchmark {
                 fp32Ttft,
                 int8Ttft);
         line(report, "");
-        line(report, "| service | concurrency | TTFT p50 | TTFT p95 | tokens/s (all streams) | tokens/s per stream |");
-        line(report, "|---|---:|---:|---:|---:|---:|");
+        line(
+                report,
+                "| service | decode batching | concurrency | TTFT p50 | TTFT p95 | tokens/s (all streams) "
+                        + "| tokens/s per stream |");
+        line(report, "|---|---|---:|---:|---:|---:|---:|");
+        List<String> ratios = new ArrayList<>();
         for (String service : List.of("llm", "slm")) {
             Path jar = root.resolve("services/" + service + "/target/quarkus-app/quarkus-run.jar");
-            try (ServiceProcess process =
-                    new ServiceProcess(jar, List.of(), target.resolve("benchmark-" + service + ".log"))) {
-                load(process, 2, Math.max(8, seconds)); // warm-up: the service's JIT settles, as a serving pod's has
-                for (int concurrency : new int[] {1, 4}) {
-                    Load l = load(process, concurrency, seconds);
-                    line(
-                            report,
-                            "| %s | %d | %.1f ms | %.1f ms | %.1f | %.1f |",
-                            service,
-                            concurrency,
-                            l.ttft().getValueAtPercentile(50) / 1e3,
-                            l.ttft().getValueAtPercentile(95) / 1e3,
-                            l.tokensPerSecond(),
-                            l.tokensPerSecond() / concurrency);
+            double[] batched = new double[2];
+            for (boolean batching : new boolean[] {false, true}) {
+                try (ServiceProcess process = new ServiceProcess(
+                        jar,
+                        List.of("tessera.textgen.batching=" + batching),
+                        target.resolve("benchmark-" + service + "-batching-" + batching + ".log"))) {
+                    load(
+                            process,
+                            2,
+                            Math.max(8, seconds)); // warm-up: the service's JIT settles, as a serving pod's has
+                    for (int concurrency : new int[] {1, 4}) {
+                        Load l = load(process, concurrency, seconds);
+                        line(
+                                report,
+                                "| %s | %s | %d | %.1f ms | %.1f ms | %.1f | %.1f |",
+                                service,
+                                batching ? "on" : "off",
+                                concurrency,
+                                l.ttft().getValueAtPercentile(50) / 1e3,
+                                l.ttft().getValueAtPercentile(95) / 1e3,
+                                l.tokensPerSecond(),
+                                l.tokensPerSecond() / concurrency);
+                        if (concurrency == 4) {
+                            batched[batching ? 1 : 0] = l.tokensPerSecond();
+                        }
+                    }
                 }
             }
+            ratios.add(String.format(
+                    Locale.ROOT,
+                    "%s at concurrency 4: decode batching on / off = **%.2fx** tokens/s",
+                    service,
+                    batched[1] / batched[0]));
+        }
+        line(report, "");
+        for (String ratio : ratios) {
+            line(report, "- %s", ratio);
         }
         System.out.println();
         System.out.println(report);

@@ -202,4 +202,168 @@ public final class DecoderModel {
             }
         }
     }
+
+    /** One sequence to place in a {@link Batch}: a single-sequence cache, or a row of an earlier batch. */
+    public record Member(KvCache single, Batch batch, int row) {
+        public static Member of(KvCache cache) {
+            return new Member(cache, null, -1);
+        }
+
+        public static Member of(Batch batch, int row) {
+            return new Member(null, batch, row);
+        }
+
+        int length() {
+            return single != null ? single.length() : batch.lengths[row];
+        }
+    }
+
+    /**
+     * Packs sequences into one batch for decoding together: their caches are copied, left-padded to the longest, into
+     * one {@code [rows, kv_heads, longest, head_size]} tensor per layer, and the attention mask hides the padding. The
+     * members' own caches are left untouched; the caller closes what it no longer needs.
+     */
+    public Batch pack(List<Member> members) throws OrtException {
+        int rows = members.size();
+        int longest = 0;
+        int[] lengths = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            lengths[r] = members.get(r).length();
+            longest = Math.max(longest, lengths[r]);
+        }
+        int rowFloats = Math.toIntExact(kvHeads * longest * headSize);
+        Map<String, OnnxTensor> past = new HashMap<>(2 * layers);
+        Map<Object, FloatBuffer> sources = new java.util.IdentityHashMap<>();
+        try {
+            for (int l = 0; l < layers; l++) {
+                for (String kind : KINDS) {
+                    String name = "present." + l + "." + kind;
+                    FloatBuffer packed = java.nio.ByteBuffer.allocateDirect(rows * rowFloats * 4)
+                            .order(java.nio.ByteOrder.nativeOrder())
+                            .asFloatBuffer();
+                    sources.clear();
+                    for (int r = 0; r < rows; r++) {
+                        Member m = members.get(r);
+                        Object owner = m.single != null ? m.single : m.batch;
+                        FloatBuffer src = sources.get(owner);
+                        if (src == null) {
+                            src = (m.single != null ? m.single.tensor(name) : m.batch.tensor(name)).getFloatBuffer();
+                            sources.put(owner, src);
+                        }
+                        int srcLength = m.single != null ? m.single.length() : m.batch.padded;
+                        int srcRow = m.single != null ? 0 : m.row;
+                        int skip = srcLength - lengths[r]; // the source row's own left padding
+                        int pad = longest - lengths[r];
+                        for (int h = 0; h < kvHeads; h++) {
+                            int from = Math.toIntExact(((srcRow * kvHeads + h) * (long) srcLength + skip) * headSize);
+                            int to = Math.toIntExact(((r * kvHeads + h) * (long) longest + pad) * headSize);
+                            packed.position(to);
+                            packed.put(src.slice(from, lengths[r] * (int) headSize));
+                        }
+                    }
+                    packed.rewind();
+                    past.put(name, OnnxTensor.createTensor(env, packed, new long[] {rows, kvHeads, longest, headSize}));
+                }
+            }
+        } catch (OrtException | RuntimeException e) {
+            past.values().forEach(OnnxTensor::close);
+            throw e;
+        }
+        return new Batch(lengths, longest, past);
+    }
+
+    private static final String[] KINDS = {"key", "value"};
+
+    /**
+     * Sequences decoding together, one token each per step. Row {@code r} holds {@code lengths[r]} real positions
+     * after {@code padded - lengths[r]} padding positions; the padding stays fixed while every row advances by one
+     * per step, and is reset when the batch is packed again.
+     */
+    public final class Batch implements AutoCloseable {
+        private final int[] lengths;
+        private int padded;
+        private Map<String, OnnxTensor> packed;
+        private OrtSession.Result current;
+
+        private Batch(int[] lengths, int padded, Map<String, OnnxTensor> packed) {
+            this.lengths = lengths;
+            this.padded = padded;
+            this.packed = packed;
+        }
+
+        public int rows() {
+            return lengths.length;
+        }
+
+        private OnnxTensor tensor(String present) {
+            return current != null ? (OnnxTensor) current.get(present).orElseThrow() : packed.get(present);
+        }
+
+        /** Feeds one token per row and returns each row's next-token logits, {@code [rows][vocab]}. */
+        public float[][] step(int[] tokens) throws OrtException {
+            int rows = lengths.length;
+            int total = padded + 1;
+            long[] ids = new long[rows];
+            long[] positions = new long[rows];
+            long[] mask = new long[rows * total];
+            for (int r = 0; r < rows; r++) {
+                ids[r] = tokens[r];
+                positions[r] = lengths[r];
+                java.util.Arrays.fill(mask, r * total + (padded - lengths[r]), (r + 1) * total, 1L);
+            }
+            List<OnnxTensor> owned = new ArrayList<>(3);
+            Map<String, OnnxTensor> inputs = new HashMap<>(2 * layers + 4);
+            try {
+                owned.add(OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {rows, 1}));
+                inputs.put("input_ids", owned.get(owned.size() - 1));
+                owned.add(OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[] {rows, total}));
+                inputs.put("attention_mask", owned.get(owned.size() - 1));
+                if (positionIds) {
+                    owned.add(OnnxTensor.createTensor(env, LongBuffer.wrap(positions), new long[] {rows, 1}));
+                    inputs.put("position_ids", owned.get(owned.size() - 1));
+                }
+                for (int l = 0; l < layers; l++) {
+                    for (String kind : KINDS) {
+                        inputs.put("past_key_values." + l + "." + kind, tensor("present." + l + "." + kind));
+                    }
+                }
+                OrtSession.Result result = session.run(inputs);
+                float[][] out = new float[rows][vocabSize];
+                try {
+                    FloatBuffer logits = ((OnnxTensor) result.get("logits").orElseThrow()).getFloatBuffer();
+                    for (float[] row : out) {
+                        logits.get(row);
+                    }
+                } catch (RuntimeException e) {
+                    result.close();
+                    throw e;
+                }
+                closeCache();
+                current = result;
+                padded++;
+                for (int r = 0; r < rows; r++) {
+                    lengths[r]++;
+                }
+                return out;
+            } finally {
+                owned.forEach(OnnxTensor::close);
+            }
+        }
+
+        private void closeCache() {
+            if (current != null) {
+                current.close();
+                current = null;
+            }
+            if (packed != null) {
+                packed.values().forEach(OnnxTensor::close);
+                packed = null;
+            }
+        }
+
+        @Override
+        public void close() {
+            closeCache();
+        }
+    }
 }

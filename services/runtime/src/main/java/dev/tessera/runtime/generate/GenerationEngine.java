@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -16,30 +15,42 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Runs generations on a fixed set of worker threads, at most {@code maxConcurrent} at once. A generation that would
+ * Runs generations, at most {@code maxConcurrent} at once: each prefills on a worker thread, then decodes either on
+ * that thread alone or, with batching, as a row of its model's shared decode batch. A generation that would
  * exceed the bound is refused at once with {@code RESOURCE_EXHAUSTED} rather than queued: a decode holds its slot for
  * seconds, so a queue would only turn overload into timeouts. Each generation can be cancelled; it then stops before
  * its next step and frees its KV cache.
  *
  * <p>Metrics, tagged by model: {@code tessera.generation.time_to_first_token}, {@code tessera.generation.duration}
  * (also by finish reason), {@code tessera.generation.tokens} (a counter, so its rate is tokens per second),
- * {@code tessera.generation.decode_rate} (tokens per second of each generation), the
+ * {@code tessera.generation.decode_rate} (tokens per second of each generation),
+ * {@code tessera.generation.batch_rows} (generations sharing each decode step, with batching), the
  * {@code tessera.generation.inflight} gauge and {@code tessera.generation.rejected}.
  */
 public final class GenerationEngine implements AutoCloseable {
 
     private final int maxConcurrent;
+    private final boolean batching;
     private final Semaphore permits;
     private final ExecutorService workers;
     private final MeterRegistry meters;
     private final AtomicInteger inflight = new AtomicInteger();
+    private final java.util.Map<TextGenerationModel, BatchDecoder> batchers =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final Counter rejected;
 
-    public GenerationEngine(String name, int maxConcurrent, MeterRegistry meters) {
+    /**
+     * @param name tags the metrics and names the threads
+     * @param maxConcurrent generations at once
+     * @param batching whether a model's concurrent generations share their decode steps (see {@link BatchDecoder});
+     *     without it each generation decodes alone on its own thread
+     */
+    public GenerationEngine(String name, int maxConcurrent, boolean batching, MeterRegistry meters) {
         if (maxConcurrent <= 0) {
             throw new IllegalArgumentException("max concurrent generations must be positive, got " + maxConcurrent);
         }
         this.maxConcurrent = maxConcurrent;
+        this.batching = batching;
         this.permits = new Semaphore(maxConcurrent);
         AtomicInteger threads = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(maxConcurrent, r -> {
@@ -76,24 +87,32 @@ public final class GenerationEngine implements AutoCloseable {
         }
         inflight.incrementAndGet();
         Running running = new Running();
+        CompletableFuture<GenerationResult> done = new CompletableFuture<>();
+        running.result = done.whenComplete((result, failure) -> {
+            try {
+                if (result != null) {
+                    record(model.name(), result);
+                }
+            } finally {
+                // after the metrics, so that whoever sees the slot free also sees the generation counted
+                inflight.decrementAndGet();
+                permits.release();
+            }
+        });
         try {
-            running.result = CompletableFuture.supplyAsync(
-                    () -> {
-                        try {
-                            GenerationResult result = model.generate(prompt, params, onText, running::cancelled);
-                            record(model.name(), result);
-                            return result;
-                        } catch (Exception e) {
-                            throw e instanceof RuntimeException re ? re : new CompletionException(e);
-                        } finally {
-                            inflight.decrementAndGet();
-                            permits.release();
-                        }
-                    },
-                    workers);
+            workers.execute(() -> {
+                try {
+                    if (batching) {
+                        model.generateBatched(prompt, params, onText, running::cancelled, done, batcher(model));
+                    } else {
+                        done.complete(model.generate(prompt, params, onText, running::cancelled));
+                    }
+                } catch (Throwable t) {
+                    done.completeExceptionally(t);
+                }
+            });
         } catch (RuntimeException e) {
-            inflight.decrementAndGet();
-            permits.release();
+            done.completeExceptionally(e);
             throw ServiceException.unavailable("the generation workers are shut down");
         }
         return running;
@@ -107,6 +126,22 @@ public final class GenerationEngine implements AutoCloseable {
         timeToFirstToken(model);
         tokens(model);
         decodeRate(model);
+        if (batching) {
+            batchRows(model);
+        }
+    }
+
+    private BatchDecoder batcher(TextGenerationModel model) {
+        return batchers.computeIfAbsent(
+                model, m -> new BatchDecoder(m.name(), m.decoder(), batchRows(m.name())::record));
+    }
+
+    private DistributionSummary batchRows(String model) {
+        return DistributionSummary.builder("tessera.generation.batch_rows")
+                .description("Generations sharing each decode step")
+                .tag("model", model)
+                .publishPercentileHistogram()
+                .register(meters);
     }
 
     private Timer timeToFirstToken(String model) {
@@ -152,6 +187,7 @@ public final class GenerationEngine implements AutoCloseable {
     /** Stops accepting work and waits briefly for running generations, which are cancelled. */
     @Override
     public void close() {
+        batchers.values().forEach(BatchDecoder::close);
         workers.shutdownNow();
         try {
             workers.awaitTermination(10, TimeUnit.SECONDS);

@@ -119,75 +119,60 @@ public final class TextGenerationModel implements AutoCloseable {
     public GenerationResult generate(
             int[] prompt, GenerationParams params, Consumer<String> onText, BooleanSupplier cancelled)
             throws OrtException {
+        Sequence sequence = sequence(prompt, params, onText, cancelled);
+        try (DecoderModel.KvCache cache = decoder.newCache()) {
+            long t0 = System.nanoTime();
+            float[] logits = decoder.forward(prompt, cache);
+            sequence.addCompute(System.nanoTime() - t0);
+            int next;
+            while ((next = sequence.next(logits)) >= 0) {
+                t0 = System.nanoTime();
+                logits = decoder.forward(new int[] {next}, cache);
+                sequence.addCompute(System.nanoTime() - t0);
+            }
+        }
+        return sequence.result();
+    }
+
+    /**
+     * Starts a generation whose decode steps are shared with the model's other generations: the prompt is prefilled
+     * and the first token sampled on the calling thread, then the sequence joins {@code batcher}. The result
+     * completes {@code done}, on the batcher's thread, when the generation ends.
+     */
+    void generateBatched(
+            int[] prompt,
+            GenerationParams params,
+            Consumer<String> onText,
+            BooleanSupplier cancelled,
+            java.util.concurrent.CompletableFuture<GenerationResult> done,
+            BatchDecoder batcher)
+            throws OrtException {
+        Sequence sequence = sequence(prompt, params, onText, cancelled);
+        DecoderModel.KvCache cache = decoder.newCache();
+        try {
+            long t0 = System.nanoTime();
+            float[] logits = decoder.forward(prompt, cache);
+            sequence.addCompute(System.nanoTime() - t0);
+            int next = sequence.next(logits);
+            if (next < 0) {
+                cache.close();
+                done.complete(sequence.result());
+                return;
+            }
+            batcher.join(sequence, cache, next, done);
+        } catch (OrtException | RuntimeException e) {
+            cache.close();
+            throw e;
+        }
+    }
+
+    private Sequence sequence(
+            int[] prompt, GenerationParams params, Consumer<String> onText, BooleanSupplier cancelled) {
         if (prompt.length == 0 || prompt.length >= contextLength) {
             throw new IllegalArgumentException(
                     "prompt has " + prompt.length + " tokens; the context holds " + contextLength);
         }
-        long start = System.nanoTime();
-        Sampler sampler = new Sampler(params.sampling());
-        TextTokenizer.Detokenizer detokenizer = tokenizer.detokenizer();
-        StopSequences stops = new StopSequences(params.stop());
-        StringBuilder text = new StringBuilder();
-        int[] generated = new int[Math.min(params.maxTokens(), contextLength - prompt.length)];
-        int count = 0;
-        double logprobSum = 0;
-        long compute = 0;
-        long firstToken = -1;
-        FinishReason reason = FinishReason.LENGTH;
-        try (DecoderModel.KvCache cache = decoder.newCache()) {
-            long t0 = System.nanoTime();
-            float[] logits = decoder.forward(prompt, cache);
-            compute += System.nanoTime() - t0;
-            while (true) {
-                if (cancelled.getAsBoolean() || System.nanoTime() - params.deadlineNanos() > 0) {
-                    reason = FinishReason.CANCELLED;
-                    break;
-                }
-                int token = sampler.sample(logits);
-                if (firstToken < 0) {
-                    firstToken = System.nanoTime() - start;
-                }
-                if (spec.stopTokens().contains(token)) {
-                    reason = FinishReason.STOP;
-                    break;
-                }
-                generated[count++] = token;
-                logprobSum += sampler.lastLogprob();
-                String safe = stops.accept(detokenizer.push(token));
-                emit(safe, text, onText);
-                if (stops.stopped()) {
-                    reason = FinishReason.STOP;
-                    break;
-                }
-                if (count == generated.length) {
-                    reason = FinishReason.LENGTH;
-                    break;
-                }
-                t0 = System.nanoTime();
-                logits = decoder.forward(new int[] {token}, cache);
-                compute += System.nanoTime() - t0;
-            }
-        }
-        if (!stops.stopped()) {
-            emit(stops.accept(detokenizer.flush()), text, onText);
-            emit(stops.flush(), text, onText);
-        }
-        int[] tokens = java.util.Arrays.copyOf(generated, count);
-        return new GenerationResult(
-                text.toString(),
-                tokens,
-                reason,
-                count == 0 ? 0 : logprobSum / count,
-                prompt.length,
-                compute,
-                firstToken);
-    }
-
-    private static void emit(String piece, StringBuilder text, Consumer<String> onText) {
-        if (!piece.isEmpty()) {
-            text.append(piece);
-            onText.accept(piece);
-        }
+        return new Sequence(spec, tokenizer, prompt.length, contextLength, params, onText, cancelled);
     }
 
     /** The logits after {@code ids}, from an empty cache: for parity checks and benchmarks. */

@@ -23,6 +23,14 @@ public interface TextGenerationConfig {
     @WithDefault("4")
     int maxConcurrent();
 
+    /**
+     * Whether a model's concurrent generations share their decode steps (one model call per step for all of them).
+     * At small batch a decode step costs what its weights cost to read, so sharing it multiplies throughput under
+     * load; off, each generation decodes alone on its own thread, and its output cannot depend on other requests.
+     */
+    @WithDefault("true")
+    boolean batching();
+
     /** {@code max_tokens} when a request gives none. */
     @WithDefault("256")
     int defaultMaxTokens();

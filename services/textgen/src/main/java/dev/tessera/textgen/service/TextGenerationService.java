@@ -62,7 +62,7 @@ public class TextGenerationService {
             throw new IllegalStateException("tessera.textgen.default-model '" + defaultModel
                     + "' is not among tessera.textgen.models " + config.models());
         }
-        this.engine = new GenerationEngine(application, config.maxConcurrent(), meters);
+        this.engine = new GenerationEngine(application, config.maxConcurrent(), config.batching(), meters);
     }
 
     void onStart(@Observes StartupEvent event) {
