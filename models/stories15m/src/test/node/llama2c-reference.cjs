@@ -3,6 +3,7 @@
 // requests.json: {"requests": [{"prompt": "...", "steps": N}, ...], "decodeTokens": M (optional)}. Prints one JSON
 // object:
 // {"results": [{"prompt", "tokens": [...prompt and generated ids, as the callback reports them],
+//   "pieces": [...the text llama2.c prints for each of those tokens],
 //   "logits": [...next-token logits after the prompt], "ms": generation wall time,
 //   "decode": {"tokens": [...], "ms": ...}}]}
 // `ms` includes the package's main-loop pacing (one token per animation frame); `decode` drives the same forward pass
@@ -25,9 +26,11 @@ const Llama2 = require(path.join(dir, 'llama2.js'));
     printErr: (line) => process.stderr.write(line + '\n'),
   });
   let tokens = [];
+  let pieces = [];
   let finish = null;
   const callback = mod.addFunction((strPtr, token, probability, finished) => {
     tokens.push(token);
+    pieces.push(mod.UTF8ToString(strPtr));
     if (finished && finish) {
       finish();
     }
@@ -37,6 +40,7 @@ const Llama2 = require(path.join(dir, 'llama2.js'));
   const results = [];
   for (const { prompt, steps } of requests.requests) {
     tokens = [];
+    pieces = [];
     const done = new Promise((resolve) => { finish = resolve; });
     mod.ccall('set_parameters', null, ['number', 'number'], [0.0, steps]);
     const started = process.hrtime.bigint();
@@ -61,7 +65,7 @@ const Llama2 = require(path.join(dir, 'llama2.js'));
       }
       decode.ms = Number(process.hrtime.bigint() - begin) / 1e6;
     }
-    results.push({ prompt, tokens, logits, ms, decode });
+    results.push({ prompt, tokens, pieces, logits, ms, decode });
   }
   // exit only once the output is flushed: a pipe takes it asynchronously
   process.stdout.write(JSON.stringify({ vocab, results }), () => process.exit(0));

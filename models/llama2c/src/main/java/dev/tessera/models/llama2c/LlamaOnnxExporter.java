@@ -83,11 +83,8 @@ public final class LlamaOnnxExporter {
 
         for (int l = 0; l < c.layers(); l++) {
             String p = "layers." + l + ".";
-            String attNorm = g.weight(p + "input_layernorm", slice(w.rmsAttention(), l, dim), dim);
-            String xn = g.node("SimplifiedLayerNormalization", x, attNorm)
-                    .attr("axis", -1L)
-                    .attr("epsilon", RMS_EPSILON)
-                    .out(p + "attn_norm");
+            String xn = rmsNorm(
+                    g, x, g.weight(p + "input_layernorm", slice(w.rmsAttention(), l, dim), dim), p + "attn_norm");
             float[] qkv = concatColumns(
                     dim,
                     transpose(slice(w.wq(), l, dim * dim), dim, dim),
@@ -136,11 +133,8 @@ public final class LlamaOnnxExporter {
                     .apply(g, merged);
             x = g.node("Add", x, attnOut).out(p + "attn_residual");
 
-            String ffnNorm = g.weight(p + "post_attention_layernorm", slice(w.rmsFfn(), l, dim), dim);
-            String xn2 = g.node("SimplifiedLayerNormalization", x, ffnNorm)
-                    .attr("axis", -1L)
-                    .attr("epsilon", RMS_EPSILON)
-                    .out(p + "ffn_norm");
+            String xn2 = rmsNorm(
+                    g, x, g.weight(p + "post_attention_layernorm", slice(w.rmsFfn(), l, dim), dim), p + "ffn_norm");
             float[] gateUp = concatColumns(
                     dim,
                     transpose(slice(w.w1(), l, dim * hidden), hidden, dim),
@@ -159,11 +153,7 @@ public final class LlamaOnnxExporter {
             x = g.node("Add", x, down).out(p + "ffn_residual");
         }
 
-        String finalNorm = g.weight("norm", w.rmsFinal(), dim);
-        String xn = g.node("SimplifiedLayerNormalization", x, finalNorm)
-                .attr("axis", -1L)
-                .attr("epsilon", RMS_EPSILON)
-                .out("final_norm");
+        String xn = rmsNorm(g, x, g.weight("norm", w.rmsFinal(), dim), "final_norm");
         Linear classifier = c.sharedClassifier()
                 ? embedding
                 : linear(g, "lm_head", transpose(w.classifier(), vocab, dim), dim, vocab);
@@ -197,6 +187,14 @@ public final class LlamaOnnxExporter {
         String allowed = g.node("Mul", causal, keep).out("allowed");
         return g.node("Mul", g.node("Sub", allowed, g.floatScalar(1f)).out(), g.floatScalar(1e9f))
                 .out("attention_bias");
+    }
+
+    /** RMSNorm over the last axis, as llama2.c computes it: {@code x * weight / sqrt(mean(x^2) + 1e-5)}. */
+    private static String rmsNorm(OnnxWriter g, String x, String weight, String name) {
+        return g.node("SimplifiedLayerNormalization", x, weight)
+                .attr("axis", -1L)
+                .attr("epsilon", RMS_EPSILON)
+                .out(name);
     }
 
     /** {@code [B, S, heads*hs]} to {@code [B, heads, S, hs]}. */

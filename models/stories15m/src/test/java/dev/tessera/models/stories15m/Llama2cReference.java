@@ -22,7 +22,11 @@ final class Llama2cReference {
 
     private static final Path SCRIPT = Path.of("src/test/node/llama2c-reference.cjs");
 
-    record Result(String prompt, int[] tokens, float[] logits, double millis) {}
+    /**
+     * @param tokens prompt and generated ids, as llama2.c's callback reports them
+     * @param pieces the text llama2.c prints for each of those ids
+     */
+    record Result(String prompt, int[] tokens, List<String> pieces, float[] logits, double millis) {}
 
     static List<Result> run(Map<String, Integer> stepsByPrompt) throws IOException, InterruptedException {
         ObjectMapper json = new ObjectMapper();
@@ -57,8 +61,14 @@ final class Llama2cReference {
                 for (int i = 0; i < logits.length; i++) {
                     logits[i] = (float) r.get("logits").get(i).asDouble();
                 }
+                List<String> pieces = new ArrayList<>();
+                r.get("pieces").forEach(p -> pieces.add(p.asText()));
                 results.add(new Result(
-                        r.get("prompt").asText(), tokens, logits, r.get("ms").asDouble()));
+                        r.get("prompt").asText(),
+                        tokens,
+                        pieces,
+                        logits,
+                        r.get("ms").asDouble()));
             }
             return results;
         } finally {

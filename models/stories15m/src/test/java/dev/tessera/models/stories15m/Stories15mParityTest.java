@@ -73,7 +73,7 @@ class Stories15mParityTest {
     }
 
     @Test
-    void first_32_greedy_tokens_equal_llama2c_for_every_prompt() throws Exception {
+    void first_32_greedy_tokens_and_their_text_equal_llama2c_for_every_prompt() throws Exception {
         for (Llama2cReference.Result r : reference) {
             int[] prompt = model.prompt(List.of(new dev.tessera.runtime.generate.ChatMessage(
                     dev.tessera.runtime.generate.ChatMessage.Role.USER, r.prompt())));
@@ -90,6 +90,9 @@ class Stories15mParityTest {
                 end++;
             }
             assertThat(ours.tokens()).as(r.prompt()).containsExactly(Arrays.copyOf(expected, end));
+            // and the text, as llama2.c prints each generated token after the one before it
+            String printed = String.join("", r.pieces().subList(promptTokens, promptTokens + end));
+            assertThat(ours.text()).as(r.prompt()).isEqualTo(printed);
             System.out.printf("parity %-45s %d tokens equal: %s%n", '"' + r.prompt() + '"', end, ours.text());
         }
     }

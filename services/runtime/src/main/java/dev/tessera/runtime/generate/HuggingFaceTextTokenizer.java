@@ -35,10 +35,17 @@ final class HuggingFaceTextTokenizer implements TextTokenizer {
     }
 
     @Override
-    public Detokenizer detokenizer() {
+    public Detokenizer detokenizer(int[] prompt) {
+        // Decoding the generated ids alone would strip the first piece's leading space, as decoders do at the start
+        // of a text; decoding them after the prompt's last token, and dropping that token's own text, keeps it.
+        java.util.ArrayList<Long> context = new java.util.ArrayList<>();
+        if (prompt.length > 0) {
+            context.add((long) prompt[prompt.length - 1]);
+        }
+        String contextText = decode(context);
         return new Detokenizer() {
-            private final java.util.ArrayList<Long> ids = new java.util.ArrayList<>();
-            private int emitted;
+            private final java.util.ArrayList<Long> ids = new java.util.ArrayList<>(context);
+            private int emitted = contextText.length();
 
             @Override
             public String push(int id) {
@@ -61,12 +68,16 @@ final class HuggingFaceTextTokenizer implements TextTokenizer {
             }
 
             private String decode() {
-                long[] array = new long[ids.size()];
-                for (int i = 0; i < array.length; i++) {
-                    array[i] = ids.get(i);
-                }
-                return tokenizer.decode(array, true);
+                return HuggingFaceTextTokenizer.this.decode(ids);
             }
         };
+    }
+
+    private String decode(java.util.List<Long> ids) {
+        long[] array = new long[ids.size()];
+        for (int i = 0; i < array.length; i++) {
+            array[i] = ids.get(i);
+        }
+        return tokenizer.decode(array, true);
     }
 }

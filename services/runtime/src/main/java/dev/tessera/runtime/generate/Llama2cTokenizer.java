@@ -158,10 +158,11 @@ public final class Llama2cTokenizer implements TextTokenizer {
     }
 
     @Override
-    public Detokenizer detokenizer() {
+    public Detokenizer detokenizer(int[] prompt) {
+        int last = prompt.length == 0 ? BOS : prompt[prompt.length - 1];
         return new Detokenizer() {
             private final Utf8Buffer buffer = new Utf8Buffer();
-            private int previous = BOS;
+            private int previous = last;
 
             @Override
             public String push(int id) {

@@ -31,7 +31,7 @@ final class Sequence {
     Sequence(
             GenerationSpec spec,
             TextTokenizer tokenizer,
-            int promptTokens,
+            int[] prompt,
             int contextLength,
             GenerationParams params,
             Consumer<String> onText,
@@ -41,10 +41,10 @@ final class Sequence {
         this.onText = onText;
         this.cancelled = cancelled;
         this.sampler = new Sampler(params.sampling());
-        this.detokenizer = tokenizer.detokenizer();
+        this.detokenizer = tokenizer.detokenizer(prompt);
         this.stops = new StopSequences(params.stop());
-        this.generated = new int[Math.min(params.maxTokens(), contextLength - promptTokens)];
-        this.promptTokens = promptTokens;
+        this.generated = new int[Math.min(params.maxTokens(), contextLength - prompt.length)];
+        this.promptTokens = prompt.length;
         this.start = System.nanoTime();
     }
 

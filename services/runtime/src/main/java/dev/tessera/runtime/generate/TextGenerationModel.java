@@ -172,7 +172,7 @@ public final class TextGenerationModel implements AutoCloseable {
             throw new IllegalArgumentException(
                     "prompt has " + prompt.length + " tokens; the context holds " + contextLength);
         }
-        return new Sequence(spec, tokenizer, prompt.length, contextLength, params, onText, cancelled);
+        return new Sequence(spec, tokenizer, prompt, contextLength, params, onText, cancelled);
     }
 
     /** The logits after {@code ids}, from an empty cache: for parity checks and benchmarks. */

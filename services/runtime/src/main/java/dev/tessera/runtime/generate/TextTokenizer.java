@@ -13,8 +13,12 @@ public interface TextTokenizer {
     /** Ids the tokenizer knows; ids at or past this are never produced. */
     int vocabSize();
 
-    /** A fresh streaming decoder for one generation. */
-    Detokenizer detokenizer();
+    /**
+     * A fresh streaming decoder for one generation that continues {@code prompt}: how a token prints can depend on the
+     * token before it (llama2.c drops a leading space only right after BOS; SentencePiece decoders strip the space of
+     * a sequence's first piece), so the decoder starts from where the prompt ends.
+     */
+    Detokenizer detokenizer(int[] prompt);
 
     /**
      * Turns generated ids back into text incrementally, never splitting a multi-byte UTF-8 character: text that is

@@ -47,7 +47,7 @@ class HuggingFaceTextTokenizerTest {
     @Test
     void streams_a_character_spread_over_byte_tokens_only_once_it_is_complete() throws Exception {
         HuggingFaceTextTokenizer t = tokenizer();
-        TextTokenizer.Detokenizer d = t.detokenizer();
+        TextTokenizer.Detokenizer d = t.detokenizer(new int[0]);
         StringBuilder streamed = new StringBuilder();
         int[] ids = t.encode("hi😀hi");
         assertThat(d.push(ids[0])).isEqualTo("hi");

@@ -86,7 +86,7 @@ class Llama2cTokenizerTest {
     @Test
     void streams_text_back_dropping_the_space_after_bos_and_never_splitting_a_character() {
         Llama2cTokenizer t = tokenizer();
-        TextTokenizer.Detokenizer d = t.detokenizer();
+        TextTokenizer.Detokenizer d = t.detokenizer(new int[] {1});
         assertThat(d.push(SPACE_A)).isEqualTo("a"); // first piece after BOS loses its leading space
         assertThat(d.push(BC)).isEqualTo("bc");
         byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
@@ -95,6 +95,16 @@ class Llama2cTokenizerTest {
         assertThat(d.push((euro[2] & 0xFF) + 3)).isEqualTo("€");
         assertThat(d.push(SPACE_A)).isEqualTo(" a");
         assertThat(d.flush()).isEmpty();
+    }
+
+    @Test
+    void keeps_the_leading_space_of_a_piece_that_follows_the_prompt() {
+        Llama2cTokenizer t = tokenizer();
+        int[] prompt = {1, ABC};
+        assertThat(t.detokenizer(prompt).push(SPACE_A)).isEqualTo(" a");
+        assertThat(t.detokenizer(new int[0]).push(SPACE_A))
+                .as("an empty prompt starts at BOS")
+                .isEqualTo("a");
     }
 
     @Test
