@@ -49,13 +49,23 @@ final class Sampler {
             probs[i] = Math.exp((logits[i] - max) / params.temperature());
             sum += probs[i];
         }
-        // Candidates, most likely first. Sorting all 32k ids per token is wasteful, so only ids that can matter are
-        // kept: the top k, or for top-p alone those above (1 - p) / (n - 1), which can never all be cut.
-        int[] order = candidates(probs, sum);
-        int keep = order.length;
-        if (params.topK() > 0) {
-            keep = Math.min(keep, params.topK());
+        if (params.topK() == 0 && params.topP() >= 1f) {
+            // the whole distribution: draw by walking the unsorted weights, no sort at all
+            double r = random.nextDouble() * sum;
+            for (int i = 0; i < n; i++) {
+                r -= probs[i];
+                if (r <= 0) {
+                    return i;
+                }
+            }
+            return n - 1;
         }
+        // Candidates, most likely first. Only ids that can matter are sorted: the top k (selected with a heap), or for
+        // top-p alone those above (1 - p) / (n - 1) of the mass, which can never all be cut.
+        int[] order = params.topK() > 0
+                ? topK(probs, Math.min(params.topK(), n))
+                : above(probs, (1.0 - params.topP()) / (n - 1) * sum);
+        int keep = order.length;
         if (params.topP() < 1f) {
             double cumulative = 0;
             for (int i = 0; i < keep; i++) {
@@ -80,45 +90,46 @@ final class Sampler {
         return order[keep - 1];
     }
 
-    private int[] candidates(double[] probs, double sum) {
-        int n = probs.length;
-        Integer[] ids;
-        if (params.topK() == 0 && params.topP() >= 1f) {
-            ids = new Integer[n];
-            for (int i = 0; i < n; i++) {
-                ids[i] = i;
-            }
-        } else {
-            double floor = params.topK() > 0 ? kthLargest(probs, Math.min(params.topK(), n)) : 0;
-            if (params.topK() == 0) {
-                floor = (1.0 - params.topP()) / (n - 1) * sum;
-            }
-            int count = 0;
-            for (double p : probs) {
-                if (p >= floor) {
-                    count++;
-                }
-            }
-            ids = new Integer[count];
-            int k = 0;
-            for (int i = 0; i < n; i++) {
-                if (probs[i] >= floor) {
-                    ids[k++] = i;
-                }
+    /** The {@code k} most likely ids, most likely first (lower id first on ties), in O(n log k). */
+    private static int[] topK(double[] probs, int k) {
+        java.util.PriorityQueue<Integer> heap = new java.util.PriorityQueue<>(
+                k + 1, (a, b) -> probs[a] != probs[b] ? Double.compare(probs[a], probs[b]) : Integer.compare(b, a));
+        for (int i = 0; i < probs.length; i++) {
+            if (heap.size() < k) {
+                heap.add(i);
+            } else if (probs[i] > probs[heap.peek()]) {
+                heap.poll();
+                heap.add(i);
             }
         }
-        Arrays.sort(ids, (a, b) -> a.equals(b) ? 0 : probs[a] != probs[b] ? Double.compare(probs[b], probs[a]) : a - b);
-        int[] out = new int[ids.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = ids[i];
+        int[] out = new int[heap.size()];
+        for (int i = out.length - 1; i >= 0; i--) {
+            out[i] = heap.poll();
         }
         return out;
     }
 
-    private static double kthLargest(double[] values, int k) {
-        double[] copy = values.clone();
-        Arrays.sort(copy);
-        return copy[copy.length - k];
+    /** The ids whose weight is at least {@code floor}, most likely first (lower id first on ties). */
+    private static int[] above(double[] probs, double floor) {
+        int count = 0;
+        for (double p : probs) {
+            if (p >= floor) {
+                count++;
+            }
+        }
+        Integer[] ids = new Integer[count];
+        int k = 0;
+        for (int i = 0; i < probs.length; i++) {
+            if (probs[i] >= floor) {
+                ids[k++] = i;
+            }
+        }
+        Arrays.sort(ids, (a, b) -> probs[a] != probs[b] ? Double.compare(probs[b], probs[a]) : Integer.compare(a, b));
+        int[] out = new int[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = ids[i];
+        }
+        return out;
     }
 
     static double logSoftmaxAt(float[] logits, int index) {
