@@ -24,14 +24,20 @@ public final class NpmPackage {
 
     private final String spec;
     private final String sha256;
+    private final String npm;
 
     /**
      * @param spec {@code name@version}, pinned
      * @param sha256 the tarball's expected digest
      */
     public NpmPackage(String spec, String sha256) {
+        this(spec, sha256, "npm");
+    }
+
+    NpmPackage(String spec, String sha256, String npm) {
         this.spec = spec;
         this.sha256 = sha256;
+        this.npm = npm;
     }
 
     /** The tarball's file name, as {@code npm pack} writes it. */
@@ -51,12 +57,12 @@ public final class NpmPackage {
         if (Files.exists(tarball) && sha256(tarball).equals(sha256)) {
             return tarball;
         }
-        ProcessBuilder npm = new ProcessBuilder(
-                        "npm", "pack", spec, "--pack-destination", workDir.toString(), "--silent")
+        ProcessBuilder pack = new ProcessBuilder(
+                        npm, "pack", spec, "--pack-destination", workDir.toString(), "--silent")
                 .redirectErrorStream(true);
         Process process;
         try {
-            process = npm.start();
+            process = pack.start();
         } catch (IOException e) {
             throw new IOException(
                     "npm is needed to fetch " + spec + " but could not be started (" + e.getMessage() + "). Install "
