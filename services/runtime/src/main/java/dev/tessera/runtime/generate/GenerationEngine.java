@@ -80,6 +80,20 @@ public final class GenerationEngine implements AutoCloseable {
      * @throws ServiceException {@code RESOURCE_EXHAUSTED} when every slot is busy
      */
     public Running start(TextGenerationModel model, int[] prompt, GenerationParams params, Consumer<String> onText) {
+        return start(model, () -> prompt, params, onText);
+    }
+
+    /**
+     * Starts a generation whose prompt is built on the worker, so that rendering and tokenizing a long conversation
+     * never runs on the caller's thread (a gRPC event loop); a failure to build it fails the result.
+     *
+     * @throws ServiceException {@code RESOURCE_EXHAUSTED} when every slot is busy
+     */
+    public Running start(
+            TextGenerationModel model,
+            java.util.function.Supplier<int[]> prompt,
+            GenerationParams params,
+            Consumer<String> onText) {
         if (!permits.tryAcquire()) {
             rejected.increment();
             throw ServiceException.resourceExhausted(
@@ -102,10 +116,11 @@ public final class GenerationEngine implements AutoCloseable {
         try {
             workers.execute(() -> {
                 try {
+                    int[] ids = prompt.get();
                     if (batching) {
-                        model.generateBatched(prompt, params, onText, running::cancelled, done, batcher(model));
+                        model.generateBatched(ids, params, onText, running::cancelled, done, batcher(model));
                     } else {
-                        done.complete(model.generate(prompt, params, onText, running::cancelled));
+                        done.complete(model.generate(ids, params, onText, running::cancelled));
                     }
                 } catch (Throwable t) {
                     done.completeExceptionally(t);

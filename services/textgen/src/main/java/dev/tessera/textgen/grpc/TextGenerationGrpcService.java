@@ -19,7 +19,6 @@ import dev.tessera.textgen.mapping.TextGenerationMapper;
 import dev.tessera.textgen.service.Generation;
 import dev.tessera.textgen.service.TextGenerationService;
 import io.quarkus.grpc.GrpcService;
-import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -30,9 +29,9 @@ import java.util.regex.Pattern;
 
 /**
  * The {@code tessera.textgen.v1.TextGeneration} endpoint: it validates the request's shape, maps it, starts the
- * generation through {@link TextGenerationService} and maps the result back. Generate and GenerateStream run on a
- * worker thread because rendering and tokenizing a long prompt is real work; the decode loop itself runs on the
- * engine's own threads. Cancelling a call, or its deadline passing, cancels the generation.
+ * generation through {@link TextGenerationService} and maps the result back. It stays on the event loop, since it only
+ * checks sizes and hands over: rendering and tokenizing the prompt, and the decode loop, run on the engine's threads.
+ * Cancelling a call, or its deadline passing, cancels the generation.
  */
 @GrpcService
 public class TextGenerationGrpcService implements TextGeneration {
@@ -49,7 +48,6 @@ public class TextGenerationGrpcService implements TextGeneration {
     }
 
     @Override
-    @Blocking
     public Uni<GenerateResponse> generate(GenerateRequest request) {
         return Uni.createFrom()
                 .<GenerateResponse>emitter(emitter -> {
@@ -69,7 +67,6 @@ public class TextGenerationGrpcService implements TextGeneration {
     }
 
     @Override
-    @Blocking
     public Multi<GenerateStreamResponse> generateStream(GenerateStreamRequest request) {
         // deltas never outnumber generated tokens, so this buffer cannot overflow however slowly the client reads
         int buffer = config.maxTokensLimit() + 2;

@@ -127,7 +127,8 @@ public class TextGenerationService {
 
     /**
      * Starts a generation; {@code onText} receives each piece of text as soon as it is final, on the generation's
-     * thread.
+     * thread. It returns at once: the prompt is rendered and tokenized on the generation's worker, and a prompt the
+     * context cannot hold fails the result with {@code INVALID_ARGUMENT}.
      *
      * @throws ServiceException for an unknown or unready model, a prompt that does not fit, tools asked of a model
      *     without tool support, or when every generation slot is busy
@@ -145,13 +146,6 @@ public class TextGenerationService {
             throw ServiceException.failedPrecondition(
                     "response_format", "model '" + name + "' does not support JSON-schema output");
         }
-        int[] prompt = model.prompt(command.messages());
-        if (prompt.length >= model.contextLength()) {
-            throw ServiceException.invalidArgument(
-                    "messages",
-                    "the prompt is " + prompt.length + " tokens; model '" + name + "' has a context of "
-                            + model.contextLength() + " tokens, which must also hold at least one generated token");
-        }
         int maxTokens = command.maxTokens().orElse(config.defaultMaxTokens());
         long seed = command.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
         GenerationParams params = new GenerationParams(
@@ -159,7 +153,19 @@ public class TextGenerationService {
                 maxTokens,
                 command.stop(),
                 command.deadlineNanos());
-        return new Generation(name, seed, engine.start(model, prompt, params, onText));
+        return new Generation(name, seed, engine.start(model, () -> prompt(model, command), params, onText));
+    }
+
+    /** Renders and tokenizes the conversation (on the generation's worker), refusing one the context cannot hold. */
+    private static int[] prompt(TextGenerationModel model, GenerateCommand command) {
+        int[] prompt = model.prompt(command.messages());
+        if (prompt.length >= model.contextLength()) {
+            throw ServiceException.invalidArgument(
+                    "messages",
+                    "the prompt is " + prompt.length + " tokens; model '" + model.name() + "' has a context of "
+                            + model.contextLength() + " tokens, which must also hold at least one generated token");
+        }
+        return prompt;
     }
 
     private TextGenerationModel resolve(String name) {
