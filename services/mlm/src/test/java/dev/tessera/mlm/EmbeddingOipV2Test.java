@@ -1,7 +1,6 @@
 package dev.tessera.mlm;
 
 import dev.tessera.conformance.OipV2Contract;
-import dev.tessera.inference.grpc.v2.InferTensorContents;
 import dev.tessera.inference.grpc.v2.ModelInferRequest;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,16 +32,6 @@ class EmbeddingOipV2Test extends OipV2Contract {
                 .addInputs(int64("input_ids", List.of(101L, 7592L, 2088L, 102L)))
                 .addInputs(int64("attention_mask", List.of(1L, 1L, 1L, 1L)))
                 .addInputs(int64("token_type_ids", List.of(0L, 0L, 0L, 0L)))
-                .build();
-    }
-
-    private static ModelInferRequest.InferInputTensor int64(String name, List<Long> values) {
-        return ModelInferRequest.InferInputTensor.newBuilder()
-                .setName(name)
-                .setDatatype("INT64")
-                .addShape(1)
-                .addShape(values.size())
-                .setContents(InferTensorContents.newBuilder().addAllInt64Contents(values))
                 .build();
     }
 }

@@ -38,6 +38,17 @@ public abstract class OipV2Contract extends ServiceContract {
     /** A valid ModelInfer request for {@link #modelName()}, with typed contents. */
     protected abstract ModelInferRequest validInferRequest();
 
+    /** A {@code [1, n]} INT64 input with typed contents, the shape token ids and masks take. */
+    protected static ModelInferRequest.InferInputTensor int64(String name, java.util.List<Long> values) {
+        return ModelInferRequest.InferInputTensor.newBuilder()
+                .setName(name)
+                .setDatatype("INT64")
+                .addShape(1)
+                .addShape(values.size())
+                .setContents(InferTensorContents.newBuilder().addAllInt64Contents(values))
+                .build();
+    }
+
     @BeforeEach
     void stub() {
         oip = GRPCInferenceServiceGrpc.newBlockingStub(channel);

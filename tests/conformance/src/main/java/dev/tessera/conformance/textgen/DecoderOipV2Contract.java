@@ -44,14 +44,4 @@ public abstract class DecoderOipV2Contract extends OipV2Contract {
         }
         return request.build();
     }
-
-    private static ModelInferRequest.InferInputTensor int64(String name, List<Long> values) {
-        return ModelInferRequest.InferInputTensor.newBuilder()
-                .setName(name)
-                .setDatatype("INT64")
-                .addShape(1)
-                .addShape(values.size())
-                .setContents(InferTensorContents.newBuilder().addAllInt64Contents(values))
-                .build();
-    }
 }
