@@ -10,6 +10,7 @@ package dev.tessera.runtime.generate;
  * @param promptTokens tokens fed as the prompt, BOS included
  * @param computeNanos time spent running the model
  * @param firstTokenNanos time from the start of the generation to its first token, or -1 when it produced none
+ * @param toolCall the tool the model called, or null when it answered in text
  */
 public record GenerationResult(
         String text,
@@ -18,7 +19,8 @@ public record GenerationResult(
         double meanLogprob,
         int promptTokens,
         long computeNanos,
-        long firstTokenNanos) {
+        long firstTokenNanos,
+        ToolCall toolCall) {
 
     /** Tokens generated. */
     public int completionTokens() {

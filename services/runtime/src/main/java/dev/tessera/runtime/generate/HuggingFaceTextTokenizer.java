@@ -2,6 +2,10 @@ package dev.tessera.runtime.generate;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A {@code tokenizer.json} through DJL (offline), for models exported with Optimum. Streaming decodes the whole
@@ -12,10 +16,65 @@ final class HuggingFaceTextTokenizer implements TextTokenizer {
 
     private final HuggingFaceTokenizer tokenizer;
     private final int vocabSize;
+    private final byte[][] tokenBytes;
 
-    HuggingFaceTextTokenizer(HuggingFaceTokenizer tokenizer, int vocabSize) {
+    HuggingFaceTextTokenizer(HuggingFaceTokenizer tokenizer, int vocabSize, byte[] tokenizerJson) throws IOException {
         this.tokenizer = tokenizer;
         this.vocabSize = vocabSize;
+        this.tokenBytes = tokenBytes(new ObjectMapper().readTree(tokenizerJson), vocabSize);
+    }
+
+    /**
+     * Each id's bytes, read from {@code tokenizer.json}: byte-level vocabularies spell bytes with GPT-2's printable
+     * alphabet; SentencePiece-style ones use U+2581 for a space and {@code <0xNN>} for byte fallback. Added special
+     * tokens get none.
+     */
+    static byte[][] tokenBytes(JsonNode json, int vocabSize) {
+        byte[][] out = new byte[vocabSize][];
+        boolean byteLevel = json.path("decoder").toString().contains("\"ByteLevel\"");
+        int[] byteOf = new int[512];
+        java.util.Arrays.fill(byteOf, -1);
+        if (byteLevel) {
+            int extra = 0;
+            for (int b = 0; b < 256; b++) {
+                boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+                byteOf[printable ? b : 256 + extra++] = b;
+            }
+        }
+        for (var entry : (Iterable<java.util.Map.Entry<String, JsonNode>>)
+                () -> json.path("model").path("vocab").fields()) {
+            int id = entry.getValue().asInt(-1);
+            if (id < 0 || id >= vocabSize) {
+                continue;
+            }
+            String token = entry.getKey();
+            if (byteLevel) {
+                byte[] bytes = new byte[token.length()];
+                boolean ok = true;
+                for (int i = 0; i < token.length() && ok; i++) {
+                    char c = token.charAt(i);
+                    ok = c < byteOf.length && byteOf[c] >= 0;
+                    bytes[i] = ok ? (byte) byteOf[c] : 0;
+                }
+                out[id] = ok ? bytes : null;
+            } else if (token.length() == 6 && token.startsWith("<0x") && token.endsWith(">")) {
+                out[id] = new byte[] {(byte) Integer.parseInt(token.substring(3, 5), 16)};
+            } else {
+                out[id] = token.replace('\u2581', ' ').getBytes(StandardCharsets.UTF_8);
+            }
+        }
+        for (JsonNode added : json.path("added_tokens")) {
+            int id = added.path("id").asInt(-1);
+            if (id >= 0 && id < vocabSize && added.path("special").asBoolean(true)) {
+                out[id] = null;
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public byte[] tokenBytes(int id) {
+        return id >= 0 && id < tokenBytes.length ? tokenBytes[id] : null;
     }
 
     @Override

@@ -143,6 +143,12 @@ public final class Llama2cTokenizer implements TextTokenizer {
         return out;
     }
 
+    @Override
+    public byte[] tokenBytes(int id) {
+        // 0, 1 and 2 are <unk>, BOS and EOS, which print as markers rather than text
+        return id < BYTE_OFFSET ? null : piece(-1, id);
+    }
+
     /** The bytes token {@code id} prints after {@code previous}. */
     byte[] piece(int previous, int id) {
         byte[] piece = pieces[id];

@@ -20,7 +20,15 @@ final class Sampler {
 
     /** Chooses the next token. */
     int sample(float[] logits) {
-        int token = params.greedy() ? argmax(logits) : draw(logits);
+        return sample(logits, logits);
+    }
+
+    /**
+     * Chooses among {@code allowed} (the model's logits with disallowed tokens at {@code -inf}) and scores the choice
+     * under the model's own, unmasked distribution.
+     */
+    int sample(float[] allowed, float[] logits) {
+        int token = params.greedy() ? argmax(allowed) : draw(allowed);
         lastLogprob = logSoftmaxAt(logits, token);
         return token;
     }
@@ -52,13 +60,17 @@ final class Sampler {
         if (params.topK() == 0 && params.topP() >= 1f) {
             // the whole distribution: draw by walking the unsorted weights, no sort at all
             double r = random.nextDouble() * sum;
+            int last = 0;
             for (int i = 0; i < n; i++) {
-                r -= probs[i];
-                if (r <= 0) {
-                    return i;
+                if (probs[i] > 0) {
+                    last = i;
+                    r -= probs[i];
+                    if (r <= 0) {
+                        return i;
+                    }
                 }
             }
-            return n - 1;
+            return last; // rounding left a sliver: the last token that had any weight (never a masked one)
         }
         // Candidates, most likely first. Only ids that can matter are sorted: the top k (selected with a heap), or for
         // top-p alone those above (1 - p) / (n - 1) of the mass, which can never all be cut.
@@ -81,13 +93,17 @@ final class Sampler {
             mass += probs[order[i]];
         }
         double r = random.nextDouble() * mass;
+        int last = order[0];
         for (int i = 0; i < keep; i++) {
-            r -= probs[order[i]];
-            if (r <= 0) {
-                return order[i];
+            if (probs[order[i]] > 0) {
+                last = order[i];
+                r -= probs[order[i]];
+                if (r <= 0) {
+                    return order[i];
+                }
             }
         }
-        return order[keep - 1];
+        return last;
     }
 
     /** The {@code k} most likely ids, most likely first (lower id first on ties), in O(n log k). */

@@ -18,6 +18,7 @@ final class Sequence {
     private final Sampler sampler;
     private final TextTokenizer.Detokenizer detokenizer;
     private final StopSequences stops;
+    private final StructuredOutput structure;
     private final StringBuilder text = new StringBuilder();
     private final int[] generated;
     private final int promptTokens;
@@ -34,6 +35,7 @@ final class Sequence {
             int[] prompt,
             int contextLength,
             GenerationParams params,
+            StructuredOutput structure,
             Consumer<String> onText,
             BooleanSupplier cancelled) {
         this.spec = spec;
@@ -43,6 +45,7 @@ final class Sequence {
         this.sampler = new Sampler(params.sampling());
         this.detokenizer = tokenizer.detokenizer(prompt);
         this.stops = new StopSequences(params.stop());
+        this.structure = structure;
         this.generated = new int[Math.min(params.maxTokens(), contextLength - prompt.length)];
         this.promptTokens = prompt.length;
         this.start = System.nanoTime();
@@ -56,7 +59,17 @@ final class Sequence {
         if (cancelled.getAsBoolean() || System.nanoTime() - params.deadlineNanos() > 0) {
             return end(FinishReason.CANCELLED);
         }
-        int token = sampler.sample(logits);
+        int token;
+        if (structure == null) {
+            token = sampler.sample(logits);
+        } else {
+            float[] allowed = structure.restrict(logits, generated.length - count);
+            if (allowed == null) {
+                // only reachable with a vocabulary that cannot spell every byte on its own
+                return end(FinishReason.LENGTH);
+            }
+            token = sampler.sample(allowed, logits);
+        }
         if (firstToken < 0) {
             firstToken = System.nanoTime() - start;
         }
@@ -65,9 +78,17 @@ final class Sequence {
         }
         generated[count++] = token;
         logprobSum += sampler.lastLogprob();
-        emit(stops.accept(detokenizer.push(token)));
+        StructuredOutput.Kind kind = structure == null ? StructuredOutput.Kind.TEXT : structure.accept(token);
+        switch (kind) {
+            case TEXT -> emit(stops.accept(detokenizer.push(token)));
+            case JSON_TEXT -> emit(detokenizer.push(token));
+            case CALL -> {}
+        }
         if (stops.stopped()) {
             return end(FinishReason.STOP);
+        }
+        if (structure != null && structure.complete()) {
+            return end(structure.calling() ? FinishReason.TOOL_CALL : FinishReason.STOP);
         }
         if (count == generated.length) {
             return end(FinishReason.LENGTH);
@@ -86,6 +107,9 @@ final class Sequence {
 
     private int end(FinishReason why) {
         reason = why;
+        if (structure != null && structure.calling()) {
+            return -1;
+        }
         if (!stops.stopped()) {
             emit(stops.accept(detokenizer.flush()));
             emit(stops.flush());
@@ -112,6 +136,7 @@ final class Sequence {
                 count == 0 ? 0 : logprobSum / count,
                 promptTokens,
                 compute,
-                firstToken);
+                firstToken,
+                reason == FinishReason.TOOL_CALL ? structure.toolCall() : null);
     }
 }

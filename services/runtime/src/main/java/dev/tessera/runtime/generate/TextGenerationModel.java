@@ -5,6 +5,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.tessera.runtime.engine.LoadedModel;
 import dev.tessera.runtime.engine.OnnxEngine;
+import dev.tessera.runtime.generate.schema.JsonConstraint;
+import dev.tessera.runtime.generate.schema.Schema;
+import dev.tessera.runtime.generate.schema.TokenTrie;
 import dev.tessera.runtime.model.ModelLoadException;
 import dev.tessera.runtime.model.ModelLocator;
 import dev.tessera.runtime.tokenizer.Tokenizers;
@@ -27,6 +30,19 @@ public final class TextGenerationModel implements AutoCloseable {
     private final TextTokenizer tokenizer;
     private final GenerationSpec spec;
     private final int contextLength;
+    private final int callToken;
+    private final int[] stopTokens;
+    private volatile TokenTrie vocabulary;
+    private final Map<String, JsonConstraint> constraints =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, JsonConstraint> eldest) {
+                    return size() > MAX_CACHED_SCHEMAS;
+                }
+            });
+
+    /** Compiled schemas kept per model, most recently used first; tool sets repeat across requests. */
+    static final int MAX_CACHED_SCHEMAS = 64;
 
     TextGenerationModel(
             LoadedModel loaded, DecoderModel decoder, TextTokenizer tokenizer, GenerationSpec spec, int contextLength) {
@@ -35,6 +51,18 @@ public final class TextGenerationModel implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.spec = spec;
         this.contextLength = contextLength;
+        this.stopTokens = spec.stopTokens().stream().mapToInt(Integer::intValue).toArray();
+        this.callToken = spec.supportsTools() ? callToken(tokenizer, spec, loaded.name()) : -1;
+    }
+
+    private static int callToken(TextTokenizer tokenizer, GenerationSpec spec, String name) {
+        int[] ids = tokenizer.encode(spec.tools().callToken());
+        if (ids.length != 1 || tokenizer.tokenBytes(ids[0]) != null) {
+            throw new ModelLoadException("model '" + name + "': textgen.tools.callToken '"
+                    + spec.tools().callToken() + "' must be one special token of the tokenizer, but encodes as "
+                    + java.util.Arrays.toString(ids));
+        }
+        return ids[0];
     }
 
     /** Locates, verifies and opens a model whose manifest has a {@code textgen} section. */
@@ -69,7 +97,8 @@ public final class TextGenerationModel implements AutoCloseable {
                             HuggingFaceTokenizer.newInstance(
                                     new ByteArrayInputStream(file),
                                     Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false")),
-                            vocab);
+                            vocab,
+                            file);
                 }
                 default ->
                     throw new ModelLoadException("model '" + name + "': unknown textgen.tokenizer '" + spec.tokenizer()
@@ -99,7 +128,12 @@ public final class TextGenerationModel implements AutoCloseable {
 
     /** Renders and tokenizes a conversation, BOS included when the model wants it. */
     public int[] prompt(List<ChatMessage> messages) {
-        int[] body = tokenizer.encode(spec.template().render(messages));
+        return prompt(messages, List.of());
+    }
+
+    /** Renders and tokenizes a conversation with the names of the tools offered, BOS included. */
+    public int[] prompt(List<ChatMessage> messages, List<String> toolNames) {
+        int[] body = tokenizer.encode(spec.template().render(messages, toolNames));
         if (!spec.addBos()) {
             return body;
         }
@@ -172,7 +206,46 @@ public final class TextGenerationModel implements AutoCloseable {
             throw new IllegalArgumentException(
                     "prompt has " + prompt.length + " tokens; the context holds " + contextLength);
         }
-        return new Sequence(spec, tokenizer, prompt, contextLength, params, onText, cancelled);
+        StructuredOutput structure =
+                params.format().constrained() || (params.format().toolCalls() != null)
+                        ? new StructuredOutput(params.format(), tokenizer, callToken, stopTokens, decoder.vocabSize())
+                        : null;
+        if (structure != null && params.format().toolCalls() != null && callToken < 0) {
+            throw new IllegalArgumentException("model '" + name() + "' was not trained to call tools");
+        }
+        return new Sequence(spec, tokenizer, prompt, contextLength, params, structure, onText, cancelled);
+    }
+
+    /**
+     * The constraint for {@code schema} over this model's vocabulary, reused while the same {@code key} (the
+     * schema's text) keeps coming back, so that its cached masks outlive one request.
+     */
+    public JsonConstraint constraint(String key, java.util.function.Supplier<Schema> schema) {
+        JsonConstraint hit = constraints.get(key);
+        if (hit != null) {
+            return hit;
+        }
+        JsonConstraint made = new JsonConstraint(schema.get(), vocabulary());
+        constraints.put(key, made);
+        return made;
+    }
+
+    /** The vocabulary as a byte trie, built on first use by structured output. */
+    TokenTrie vocabulary() {
+        TokenTrie v = vocabulary;
+        if (v == null) {
+            synchronized (this) {
+                v = vocabulary;
+                if (v == null) {
+                    byte[][] bytes = new byte[decoder.vocabSize()][];
+                    for (int id = 0; id < tokenizer.vocabSize(); id++) {
+                        bytes[id] = tokenizer.tokenBytes(id);
+                    }
+                    vocabulary = v = new TokenTrie(bytes);
+                }
+            }
+        }
+        return v;
     }
 
     /** The logits after {@code ids}, from an empty cache: for parity checks and benchmarks. */

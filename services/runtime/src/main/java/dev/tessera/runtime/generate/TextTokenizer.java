@@ -14,6 +14,12 @@ public interface TextTokenizer {
     int vocabSize();
 
     /**
+     * The bytes id {@code id} adds to text after an ordinary token, or null for a special or control token that never
+     * appears in text. Structured decoding walks these to know which tokens can continue a JSON value.
+     */
+    byte[] tokenBytes(int id);
+
+    /**
      * A fresh streaming decoder for one generation that continues {@code prompt}: how a token prints can depend on the
      * token before it (llama2.c drops a leading space only right after BOS; SentencePiece decoders strip the space of
      * a sequence's first piece), so the decoder starts from where the prompt ends.

@@ -34,7 +34,9 @@ class HuggingFaceTextTokenizerTest {
         Files.writeString(file, json, StandardCharsets.UTF_8);
         Tokenizers.forceOffline();
         return new HuggingFaceTextTokenizer(
-                HuggingFaceTokenizer.newInstance(file, Map.of("addSpecialTokens", "false")), 259);
+                HuggingFaceTokenizer.newInstance(file, Map.of("addSpecialTokens", "false")),
+                259,
+                json.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -42,6 +44,14 @@ class HuggingFaceTextTokenizerTest {
         byte[] emoji = "😀".getBytes(StandardCharsets.UTF_8);
         assertThat(tokenizer().encode("hi😀"))
                 .containsExactly(258, emoji[0] & 0xFF, emoji[1] & 0xFF, emoji[2] & 0xFF, emoji[3] & 0xFF);
+    }
+
+    @Test
+    void gives_each_byte_fallback_token_its_byte_and_merged_tokens_their_text() throws Exception {
+        HuggingFaceTextTokenizer t = tokenizer();
+        assertThat(t.tokenBytes(0x22)).containsExactly(0x22);
+        assertThat(t.tokenBytes(0xF0)).containsExactly((byte) 0xF0);
+        assertThat(t.tokenBytes(258)).containsExactly('h', 'i');
     }
 
     @Test

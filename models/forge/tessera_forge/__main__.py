@@ -1,0 +1,140 @@
+"""The forge's command line: ``python3 -m tessera_forge llm|slm --out DIR`` (see models/forge/README.md)."""
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import time
+
+import torch
+
+from . import bpe, corpus, model, train
+from .tools import TOOLS
+
+SEED = 20261129
+TRAIN_CONVERSATIONS = 40000
+HELD_OUT = 1000
+SERVED_HELD_OUT = 300
+
+LLM = model.Config(dim=256, hidden_dim=768, layers=4, heads=8, kv_heads=2, vocab_size=1024, seq_len=256)
+SLM = model.Config(dim=128, hidden_dim=384, layers=3, heads=4, kv_heads=2, vocab_size=1024, seq_len=256)
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def golden_prompts(held_out):
+    """Fixed prompts for the Java side's token-for-token check: first turns, and turns after a tool result."""
+    prompts = [train.first_call_prompt(turns) for turns, _ in held_out[:6]]
+    for turns, _ in held_out[6:40]:
+        if len(turns) > 4:
+            prompts.append(corpus.render(turns, upto=4))
+        if len(prompts) == 10:
+            break
+    return prompts
+
+
+def write_golden(decoder, tokenizer, prompts, path):
+    end_id = tokenizer.vocab[corpus.END]
+    entries = []
+    for text in prompts:
+        ids = tokenizer.encode(text)
+        generated = train.greedy(decoder, [ids], end_id, 48, end_id)[0]
+        with torch.no_grad():
+            decoder.eval()
+            logits = decoder(torch.tensor([ids]))[0, -1]
+            decoder.train()
+        entries.append({"prompt": text, "promptIds": ids, "greedyIds": generated,
+                        "text": tokenizer.decode([i for i in generated if i != end_id]),
+                        "firstLogits": [round(float(v), 5) for v in logits]})
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"maxNewTokens": 48, "prompts": entries}, f, ensure_ascii=False)
+        f.write("\n")
+
+
+def write_held_out(held_out, path):
+    with open(path, "w", encoding="utf-8") as f:
+        for turns, (name, arguments) in held_out[:SERVED_HELD_OUT]:
+            f.write(json.dumps({"turns": turns, "expected": {"name": name, "arguments": arguments}},
+                               ensure_ascii=False) + "\n")
+
+
+def main():
+    parser = argparse.ArgumentParser(prog="tessera_forge")
+    parser.add_argument("kind", choices=["llm", "slm"])
+    parser.add_argument("--out", required=True, help="folder for the artifacts")
+    parser.add_argument("--teacher", help="slm: the llm's folder (model.bin, tokenizer.json)")
+    parser.add_argument("--steps", type=int, default=None)
+    parser.add_argument("--held-out", type=int, default=HELD_OUT, help="held-out conversations to score")
+    parser.add_argument("--threads", type=int, default=os.cpu_count())
+    a = parser.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(SEED)
+    os.makedirs(a.out, exist_ok=True)
+    log_file = open(os.path.join(a.out, "forge.log"), "w")
+
+    def log(line):
+        print(line, flush=True)
+        log_file.write(line + "\n")
+        log_file.flush()
+
+    started = time.time()
+    train_set = corpus.split(SEED, TRAIN_CONVERSATIONS, held_out=False)
+    held_out = corpus.split(SEED + 1, a.held_out, held_out=True)
+    if a.kind == "llm":
+        tokenizer = bpe.train([corpus.render(t) for t, _ in train_set], corpus.SPECIALS, LLM.vocab_size)
+        config, steps, lr, teacher = LLM, a.steps or 1500, 2e-3, None
+    else:
+        tokenizer = bpe.Tokenizer(corpus.SPECIALS, _merges(os.path.join(a.teacher, "tokenizer.json")))
+        teacher = model.read_llama2c(os.path.join(a.teacher, "model.bin"))
+        teacher.eval()
+        for p in teacher.parameters():
+            p.requires_grad_(False)
+        config, steps, lr = SLM, a.steps or 1500, 3e-3
+    tokenizer.save(os.path.join(a.out, "tokenizer.json"))
+    examples = [train.encode_conversation(tokenizer, t) for t, _ in train_set]
+    log(f"{a.kind}: {config}, {config.parameters()} parameters, {len(examples)} conversations, "
+        f"{sum(len(i) for i, _ in examples)} tokens")
+    decoder = model.Decoder(config)
+    pad = tokenizer.vocab[corpus.END]
+    seconds = train.train(decoder, examples, steps, 32, lr, SEED, pad, teacher=teacher, log=log)
+    decoder.eval()
+    score, _ = train.accuracy(decoder, tokenizer, held_out)
+    train_score, _ = train.accuracy(decoder, tokenizer, train_set[:300])
+    log(f"held-out first-call accuracy {score:.4f} on {len(held_out)}; training-split sample {train_score:.4f}")
+    report = {"kind": a.kind, "seed": SEED, "config": config.__dict__, "parameters": config.parameters(),
+              "trainingConversations": len(train_set), "steps": steps, "batch": 32, "learningRate": lr,
+              "trainingSeconds": round(seconds), "heldOutConversations": len(held_out),
+              "heldOutAccuracy": round(score, 4), "trainingSampleAccuracy": round(train_score, 4)}
+    if teacher is not None:
+        held_examples = [train.encode_conversation(tokenizer, t) for t, _ in held_out]
+        report["teacherAgreement"] = round(train.agreement(decoder, teacher, held_examples), 4)
+        report["distillation"] = "0.5 cross-entropy + 0.5 T^2 KL(teacher || student), T = 2"
+        log(f"teacher-forced top-1 agreement with the teacher on held-out: {report['teacherAgreement']:.4f}")
+    decoder.write_llama2c(os.path.join(a.out, "model.bin"))
+    write_golden(decoder, tokenizer, golden_prompts(held_out), os.path.join(a.out, "golden.json"))
+    write_held_out(held_out, os.path.join(a.out, "heldout.jsonl"))
+    with open(os.path.join(a.out, "tools.json"), "w", encoding="utf-8") as f:
+        json.dump(TOOLS, f, indent=1)
+        f.write("\n")
+    report["sha256"] = {name: sha256(os.path.join(a.out, name)) for name in ["model.bin", "tokenizer.json"]}
+    report["wallSeconds"] = round(time.time() - started)
+    with open(os.path.join(a.out, "forge.json"), "w") as f:
+        json.dump(report, f, indent=1)
+        f.write("\n")
+    log(json.dumps(report))
+
+
+def _merges(path):
+    with open(path, encoding="utf-8") as f:
+        return [tuple(m.split(" ")) for m in json.load(f)["model"]["merges"]]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,288 @@
+"""A synthetic tool-use corpus for the agent's tools.
+
+Every conversation is a request, one tool call, the tool's result, then the final answer (a ``final_answer`` call when
+that tool is offered, plain text when it is not). The held-out split draws its phrasings and its entities from lists
+the training split never sees, so its accuracy measures generalisation rather than recall.
+"""
+
+import random
+
+from .tools import NAMES, call_json
+
+SPECIALS = ["<|begin|>", "<|end|>", "<|system|>", "<|user|>", "<|assistant|>", "<|tool|>", "<|tool_call|>"]
+BEGIN, END, SYSTEM, USER, ASSISTANT, TOOL, TOOL_CALL = SPECIALS
+
+
+def _split(items):
+    """Every fifth entry goes to the held-out side."""
+    return [x for i, x in enumerate(items) if i % 5 != 4], [x for i, x in enumerate(items) if i % 5 == 4]
+
+
+PEOPLE = _split("""Alice Bob Carol Dave Erin Frank Grace Heidi Ivan Judy Mallory Niaj Olivia Peggy Rupert Sybil Trent
+Victor Walter Yvonne Zoe Amir Bianca Chen Dmitri Elena Farah Goran Hana Igor Jonas Keiko Lars Mira Nadia Omar Priya
+Quentin Rosa Sanjay Tomas Uma Vera Wen Xavier Yusuf Zara Anton Beatriz Carlos Dalia Emeka Fiona Gustavo Helga Ines
+Jamal Kofi Lena Marco Nora Oskar Paula Rafael Selma Tariq Ulla Viktor Wanda""".split())
+THINGS = _split("""bike laptop passport umbrella guitar camera wallet keys notebook charger backpack jacket kettle
+lamp scooter tent drone blender printer piano helmet watch mug scarf telescope radio tablet microwave sofa mirror
+ladder toaster candle compass blanket""".split())
+FOODS = _split("""pizza sushi pasta tacos curry ramen salad pancakes dumplings falafel paella risotto burritos
+waffles noodles lasagna omelette hummus kebab gnocchi couscous goulash pretzels muffins""".split())
+PLACES = _split("""Paris Berlin Lisbon Oslo Rome Madrid Vienna Prague Dublin Warsaw Athens Helsinki Zurich Seoul
+Tokyo Lima Quito Nairobi Cairo Accra Toronto Denver Austin Boston Sydney Perth Hanoi Manila Jakarta Mumbai""".split())
+COLORS = _split("red blue green yellow purple orange black white silver golden pink brown teal violet".split())
+DAYS = _split("""Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
+July August September October November December""".split())
+SUBJECTS = _split("""a cat on a roof|a lighthouse at dusk|a red fox in snow|a city skyline at night|a bowl of
+cherries|an old sailing ship|a robot reading a book|a mountain lake|a dragon made of clouds|a cozy cabin|a field of
+sunflowers|a steam train on a bridge|a jellyfish in deep water|a castle in the fog|a street market in the rain|a
+hot air balloon|a koala eating leaves|a desert at sunrise|a violin on a chair|a snowy forest path|a futuristic
+car|an owl in the moonlight|a cup of tea by a window|a coral reef|a windmill in a meadow""".replace("\n", " ").split("|"))
+SIGNS = _split("""OPEN 9 TO 5|NO PARKING|EXIT|PLATFORM 4|SALE 50 PERCENT OFF|KEEP CALM|FRESH BREAD|CLOSED ON
+SUNDAY|WET PAINT|PUSH|GATE 12|WELCOME HOME|MAIN STREET|BUS STOP|DANGER HIGH VOLTAGE|ROOM 204|COFFEE 2 EURO|QUIET
+PLEASE|EMERGENCY EXIT|HOTEL CENTRAL|LIBRARY|PHARMACY|TICKETS|ONE WAY|STOP""".replace("\n", " ").split("|"))
+PHRASES = _split("""good morning|see you soon|happy birthday|thank you very much|well done|have a nice day|
+welcome back|good luck|safe travels|sleep well|congratulations|take care|bon appetit|get well soon|nice to meet
+you|cheers|good night|happy holidays|enjoy the show|keep going""".replace("\n", "").split("|"))
+
+
+def _word(rng, held_out):
+    """A made-up word, e.g. a password or a code name; held-out words come from another syllable set."""
+    syllables = ["ka", "lo", "mi", "ren", "to", "sa", "vu", "pe", "dor", "gi"] if not held_out else [
+        "zu", "qa", "bex", "ny", "fo", "wi", "jal", "hu", "ce", "xo"]
+    return "".join(rng.choice(syllables) for _ in range(rng.randint(2, 3)))
+
+
+def _image_id(rng, held_out):
+    prefix = rng.choice(["img_", "photo_", "scan_"] if not held_out else ["pic-", "frame_", "shot"])
+    return prefix + str(rng.randint(1, 9999))
+
+
+class _Sides:
+    """Which half of every entity list a conversation draws from."""
+
+    def __init__(self, rng, held_out):
+        self.rng = rng
+        self.held_out = held_out
+
+    def pick(self, lists):
+        return self.rng.choice(lists[1] if self.held_out else lists[0])
+
+
+def _fact(s):
+    rng = s.rng
+    kind = rng.randrange(6)
+    if kind == 0:
+        return f"{s.pick(PEOPLE)} likes {s.pick(FOODS)}"
+    if kind == 1:
+        return f"my {s.pick(THINGS)} is at {s.pick(PEOPLE)}'s place"
+    if kind == 2:
+        return f"the wifi password is {_word(rng, s.held_out)}{rng.randint(10, 99)}"
+    if kind == 3:
+        return f"{s.pick(PEOPLE)}'s birthday is on {s.pick(DAYS)} {rng.randint(1, 28)}"
+    if kind == 4:
+        return f"the meeting with {s.pick(PEOPLE)} is in {s.pick(PLACES)}"
+    return f"my favourite color is {s.pick(COLORS)}"
+
+
+def _topic(s):
+    rng = s.rng
+    kind = rng.randrange(5)
+    if kind == 0:
+        return f"{s.pick(PEOPLE)}'s birthday"
+    if kind == 1:
+        return f"my {s.pick(THINGS)}"
+    if kind == 2:
+        return f"the trip to {s.pick(PLACES)}"
+    if kind == 3:
+        return f"what {s.pick(PEOPLE)} likes to eat"
+    return "the wifi password"
+
+
+def _answer_for_topic(s, topic):
+    rng = s.rng
+    return rng.choice([
+        f"{topic} is noted as {s.pick(DAYS)} {rng.randint(1, 28)}",
+        f"{topic}: {s.pick(PEOPLE)} has it",
+        f"about {topic}: {_word(rng, s.held_out)}{rng.randint(10, 99)}",
+        f"{topic} is {s.pick(COLORS)}",
+    ])
+
+
+_OPS = [("+", ["plus", "added to"]), ("-", ["minus"]), ("*", ["times", "multiplied by"]), ("/", ["divided by", "over"])]
+
+
+def _arith(s):
+    rng = s.rng
+    a, b = rng.randint(2, 999), rng.randint(2, 99)
+    symbol, words = rng.choice(_OPS)
+    kind = rng.randrange(3)
+    if kind == 0:
+        return f"{a} {rng.choice(words)} {b}", f"{a}{symbol}{b}"
+    if kind == 1:
+        return f"{a}{symbol}{b}", f"{a}{symbol}{b}"
+    c = rng.randint(2, 20)
+    symbol2, _ = rng.choice(_OPS)
+    return f"({a}{symbol}{b}){symbol2}{c}", f"({a}{symbol}{b}){symbol2}{c}"
+
+
+def _evaluate(expression):
+    value = eval(expression, {"__builtins__": {}})  # the corpus's own arithmetic over digits and + - * / ( )
+    return str(round(value, 4)).rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+
+
+# Each phrasing list is split too: held-out requests are worded in ways training never shows.
+CALC = _split([
+    "What is {q}?", "Calculate {q}.", "what's {q}", "Compute {q} for me.", "How much is {q}?",
+    "Can you work out {q}?", "Please evaluate {q}.", "I need {q}.", "Quick math: {q}", "Solve {q}",
+    "Tell me the result of {q}.", "Figure out {q}, please.", "{q} = ?", "do the math: {q}", "what does {q} come to?",
+])
+SEARCH = _split([
+    "What do you know about {t}?", "Search my memory for {t}.", "Do you remember {t}?", "Look up {t}.",
+    "What did I tell you about {t}?", "Find my notes on {t}.", "Recall {t} for me.", "Check memory: {t}",
+    "Anything saved about {t}?", "Remind me about {t}.", "Search for {t}", "What was {t} again?",
+    "Can you find {t} in my notes?", "Pull up {t}.", "Have I mentioned {t}?",
+])
+REMEMBER = _split([
+    "Remember that {f}.", "Please note: {f}.", "Don't forget that {f}.", "Save this: {f}.", "Keep in mind that {f}.",
+    "Store the fact that {f}.", "Make a note that {f}.", "FYI {f}.", "Write down that {f}.", "Note to self: {f}",
+    "Memorize this: {f}.", "For later: {f}.", "Could you remember that {f}?", "Log that {f}.", "Add to memory: {f}",
+])
+READ = _split([
+    "What does the text in {i} say?", "Read the sign in {i}.", "OCR {i}", "What is written in {i}?",
+    "Transcribe the text of {i}.", "Read {i} for me.", "Which words are in {i}?", "Extract the text from {i}.",
+    "Can you read what {i} says?", "What's the label in {i}?", "Tell me what {i} reads.", "Get the text in {i}",
+    "Scan {i} for text.", "Read out {i}.", "What text appears in {i}?",
+])
+SEG_POINT = _split([
+    "Segment the object at ({x}, {y}) in {i}.", "Cut out the thing at {x},{y} in {i}.",
+    "Select the object at point {x} {y} of {i}.", "Mask whatever is at ({x},{y}) in {i}.",
+    "In {i}, segment the item at x={x} y={y}.", "Outline the object at ({x}, {y}) in image {i}.",
+    "Isolate the object under ({x}, {y}) in {i}.", "Click-segment {i} at {x},{y}.",
+    "Give me a mask of the object at {x}, {y} in {i}.", "Segment {i} at point ({x}, {y}).",
+])
+SEG_BOX = _split([
+    "Segment the region from ({x}, {y}) to ({x2}, {y2}) in {i}.", "Cut out the box {x},{y},{x2},{y2} in {i}.",
+    "Mask the area between ({x},{y}) and ({x2},{y2}) of {i}.", "In {i}, segment inside the box {x} {y} {x2} {y2}.",
+    "Select everything in the box ({x}, {y}, {x2}, {y2}) of {i}.", "Segment {i} within {x},{y} to {x2},{y2}.",
+    "Outline the object in box [{x}, {y}, {x2}, {y2}] of {i}.", "Give me a mask for the box ({x},{y})-({x2},{y2}) in {i}.",
+    "Crop-segment {i} from {x},{y} to {x2},{y2}.", "Segment the part of {i} boxed by ({x}, {y}) and ({x2}, {y2}).",
+])
+DRAW = _split([
+    "Draw {p} in {n} steps.", "Generate an image of {p} with {n} steps.", "Make a picture of {p}, {n} steps.",
+    "Create {p} using {n} steps.", "Paint {p} ({n} steps).", "I want an image of {p} in {n} steps.",
+    "Render {p}, steps={n}.", "Sketch {p} in {n} steps.", "Picture {p} with {n} denoising steps.",
+    "Can you draw {p} in {n} steps?", "Show me {p}, {n} steps.", "Illustrate {p} in {n} steps.",
+    "Produce an image of {p} with {n} steps.", "Imagine {p} and draw it in {n} steps.", "Design {p}, {n} steps please.",
+])
+DRAW_DEFAULT = _split([
+    "Draw {p}.", "Generate an image of {p}.", "Make a picture of {p}.", "Create an image of {p}.", "Paint {p}.",
+    "I'd like an image of {p}.", "Sketch {p}.", "Show me {p}.", "Can you draw {p}?", "Illustrate {p}.",
+])
+SAY = _split([
+    "Say {w}.", "Reply with {w}.", "Just say {w}", "Answer with \"{w}\".", "Respond: {w}", "Tell me {w}.",
+    "Please say {w}.", "Write {w}.", "Repeat after me: {w}", "Echo {w}.",
+])
+GREET = _split(["Hi!", "Hello", "Thanks!", "Thank you", "Hey there", "Good job", "Bye", "Cheers!", "Howdy", "Hi"])
+GREET_REPLY = {"Hi!": "Hello! How can I help?", "Hello": "Hello! How can I help?", "Thanks!": "You're welcome!",
+               "Thank you": "You're welcome!", "Hey there": "Hi! What can I do for you?",
+               "Good job": "Thank you!", "Bye": "Goodbye!", "Cheers!": "Cheers!", "Howdy": "Hello! How can I help?",
+               "Hi": "Hello! How can I help?"}
+
+
+def _conversation(s):
+    """One request and what the agent does with it: (tool, arguments, tool result or None, final text)."""
+    rng = s.rng
+    kind = rng.choices(["calc", "search", "remember", "read", "segment", "draw", "say", "greet"],
+                       weights=[3, 3, 3, 2, 3, 3, 1.5, 0.5])[0]
+    if kind == "calc":
+        q, expression = _arith(s)
+        result = _evaluate(expression)
+        final = rng.choice([f"{q} = {result}.", f"The answer is {result}.", f"It comes to {result}."])
+        return s.pick(CALC).format(q=q), "calculator", {"expression": expression}, result, final
+    if kind == "search":
+        topic = _topic(s)
+        found = _answer_for_topic(s, topic)
+        final = rng.choice([f"I found this: {found}.", f"From memory: {found}."])
+        return s.pick(SEARCH).format(t=topic), "search_memory", {"query": topic}, found, final
+    if kind == "remember":
+        fact = _fact(s)
+        final = rng.choice([f"Got it, I will remember that {fact}.", "Noted.", f"Saved: {fact}."])
+        return s.pick(REMEMBER).format(f=fact), "remember", {"fact": fact}, "saved", final
+    if kind == "read":
+        image = _image_id(rng, s.held_out)
+        text = s.pick(SIGNS)
+        return s.pick(READ).format(i=image), "read_text", {"image_id": image}, text, f"It says \"{text}\"."
+    if kind == "segment":
+        image = _image_id(rng, s.held_out)
+        x, y = rng.randint(0, 1023), rng.randint(0, 767)
+        pixels = rng.randint(100, 90000)
+        result = f"mask with {pixels} pixels"
+        final = f"Done: the mask covers {pixels} pixels."
+        if rng.random() < 0.5:
+            request = s.pick(SEG_POINT).format(i=image, x=x, y=y)
+            return request, "segment", {"image_id": image, "point": [x, y]}, result, final
+        x2, y2 = rng.randint(x, 1023), rng.randint(y, 767)
+        request = s.pick(SEG_BOX).format(i=image, x=x, y=y, x2=x2, y2=y2)
+        return request, "segment", {"image_id": image, "box": [x, y, x2, y2]}, result, final
+    if kind == "draw":
+        subject = s.pick(SUBJECTS)
+        image = _image_id(rng, s.held_out)
+        final = rng.choice([f"Here is your image: {image}.", f"Done, see {image}."])
+        if rng.random() < 0.75:
+            steps = rng.randint(1, 50)
+            request = s.pick(DRAW).format(p=subject, n=steps)
+        else:
+            steps = 4
+            request = s.pick(DRAW_DEFAULT).format(p=subject)
+        return request, "generate_image", {"prompt": subject, "steps": steps}, image, final
+    if kind == "say":
+        words = s.pick(PHRASES)
+        return s.pick(SAY).format(w=words), "final_answer", {"text": words}, None, None
+    greeting = s.pick(GREET)
+    return greeting, "final_answer", {"text": GREET_REPLY[greeting]}, None, None
+
+
+def sample(rng, held_out):
+    """A conversation as a list of (role, text) turns, and the expected first tool call (name, arguments)."""
+    s = _Sides(rng, held_out)
+    request, tool, arguments, result, final = _conversation(s)
+    offered = list(NAMES)
+    rng.shuffle(offered)
+    if rng.random() < 0.3:
+        # A random subset that still holds the right tool.
+        keep = set(rng.sample(offered, rng.randint(1, len(offered)))) | {tool}
+        offered = [n for n in offered if n in keep]
+    if tool != "final_answer" and "final_answer" in offered and rng.random() < 0.25:
+        offered.remove("final_answer")
+    turns = [("tools", ", ".join(offered)), ("user", request), ("call", call_json(tool, arguments))]
+    if result is not None:
+        turns.append(("tool", result))
+        if "final_answer" in offered:
+            turns.append(("call", call_json("final_answer", {"text": final})))
+        else:
+            turns.append(("assistant", final))
+    return turns, (tool, arguments)
+
+
+def render(turns, upto=None):
+    """The prompt text for ``turns``, the same as the runtime's template renders; ``upto`` opens the model's turn."""
+    out = [BEGIN]
+    for role, text in turns[:upto]:
+        if role == "tools":
+            out.append(f"{SYSTEM}tools: {text}{END}")
+        elif role == "user":
+            out.append(f"{USER}{text}{END}")
+        elif role == "tool":
+            out.append(f"{TOOL}{text}{END}")
+        elif role == "call":
+            out.append(f"{ASSISTANT}{TOOL_CALL}{text}{END}")
+        else:
+            out.append(f"{ASSISTANT}{text}{END}")
+    if upto is not None:
+        out.append(ASSISTANT)
+    return "".join(out)
+
+
+def split(seed, count, held_out):
+    rng = random.Random(seed)
+    return [sample(rng, held_out) for _ in range(count)]

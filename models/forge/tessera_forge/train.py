@@ -1,0 +1,162 @@
+"""Training, distillation and evaluation of the tool models."""
+
+import json
+import math
+import random
+import time
+
+import torch
+import torch.nn.functional as F
+
+from . import corpus
+
+
+def encode_conversation(tokenizer, turns):
+    """Token ids and, per id, whether the model is taught to produce it (everything it says after ``<|assistant|>``,
+    up to and including ``<|end|>``)."""
+    ids = tokenizer.encode(corpus.render(turns))
+    assistant, end = tokenizer.vocab[corpus.ASSISTANT], tokenizer.vocab[corpus.END]
+    learn, inside = [], False
+    for i in ids:
+        learn.append(inside)
+        if i == assistant:
+            inside = True
+        elif i == end:
+            inside = False
+    return ids, learn
+
+
+def batches(examples, batch_size, rng, pad_id):
+    while True:
+        chosen = [examples[rng.randrange(len(examples))] for _ in range(batch_size)]
+        width = max(len(ids) for ids, _ in chosen)
+        x = torch.full((batch_size, width), pad_id, dtype=torch.long)
+        m = torch.zeros((batch_size, width), dtype=torch.bool)
+        for row, (ids, learn) in enumerate(chosen):
+            x[row, :len(ids)] = torch.tensor(ids)
+            m[row, :len(ids)] = torch.tensor(learn)
+        yield x[:, :-1], x[:, 1:], m[:, 1:]
+
+
+def train(model, examples, steps, batch_size, lr, seed, pad_id, teacher=None, temperature=2.0, log=print):
+    """AdamW with warm-up and cosine decay. With a teacher, the loss is half cross-entropy on the corpus and half
+    KL divergence to the teacher's softened distribution (Hinton's distillation, scaled by T^2)."""
+    torch.manual_seed(seed)
+    rng = random.Random(seed)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.95), weight_decay=0.1)
+    warmup = max(1, steps // 20)
+    stream = batches(examples, batch_size, rng, pad_id)
+    started = time.time()
+    for step in range(1, steps + 1):
+        scale = step / warmup if step <= warmup else 0.5 * (1 + math.cos(math.pi * (step - warmup) / (steps - warmup)))
+        for group in optimizer.param_groups:
+            group["lr"] = lr * (0.1 + 0.9 * scale)
+        x, y, m = stream.__next__()
+        logits = model(x)[m]
+        target = y[m]
+        loss = F.cross_entropy(logits, target)
+        if teacher is not None:
+            with torch.no_grad():
+                soft = F.log_softmax(teacher(x)[m] / temperature, dim=-1)
+            kl = F.kl_div(F.log_softmax(logits / temperature, dim=-1), soft, log_target=True, reduction="batchmean")
+            loss = 0.5 * loss + 0.5 * kl * temperature * temperature
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        if step % 50 == 0 or step == steps:
+            log(f"step {step}/{steps} loss {loss.item():.4f} ({time.time() - started:.0f} s)")
+    return time.time() - started
+
+
+@torch.no_grad()
+def greedy(model, prompts, end_id, max_new, pad_id):
+    """Greedy continuations of token-id prompts, left-padded into one batch; each stops at ``end_id``."""
+    model.eval()
+    width = max(len(p) for p in prompts)
+    rows = len(prompts)
+    ids = torch.full((rows, width), pad_id, dtype=torch.long)
+    mask = torch.zeros((rows, width), dtype=torch.bool)
+    for r, p in enumerate(prompts):
+        ids[r, width - len(p):] = torch.tensor(p)
+        mask[r, width - len(p):] = True
+    out = [[] for _ in range(rows)]
+    done = [False] * rows
+    for _ in range(max_new):
+        positions = (mask.long().cumsum(1) - 1).clamp(min=0)
+        logits = model(ids, positions, mask)[:, -1]
+        nxt = logits.argmax(-1)
+        for r in range(rows):
+            if not done[r]:
+                out[r].append(int(nxt[r]))
+                done[r] = int(nxt[r]) == end_id
+        if all(done):
+            break
+        ids = torch.cat([ids, nxt[:, None]], 1)
+        mask = torch.cat([mask, torch.ones((rows, 1), dtype=torch.bool)], 1)
+    model.train()
+    return out
+
+
+def first_call_prompt(turns):
+    """The prompt up to the model's first turn: tools, the request, then ``<|assistant|>``."""
+    return corpus.render(turns, upto=2)
+
+
+def parse_call(tokenizer, ids):
+    """The (name, arguments) a generated first turn calls, or None when it is not a well-formed call."""
+    call_id = tokenizer.vocab[corpus.TOOL_CALL]
+    end_id = tokenizer.vocab[corpus.END]
+    if not ids or ids[0] != call_id:
+        return None
+    body = ids[1:-1] if ids[-1] == end_id else ids[1:]
+    try:
+        value = json.loads(tokenizer.decode(body))
+        return value["name"], value["arguments"]
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def accuracy(model, tokenizer, conversations, batch=64):
+    """Share of conversations whose first call has the expected tool and arguments, and the first-turn outputs."""
+    end_id = tokenizer.vocab[corpus.END]
+    correct, outputs = 0, []
+    for start in range(0, len(conversations), batch):
+        chunk = conversations[start:start + batch]
+        prompts = [tokenizer.encode(first_call_prompt(t)) for t, _ in chunk]
+        for (turns, expected), ids in zip(chunk, greedy(model, prompts, end_id, 96, end_id)):
+            got = parse_call(tokenizer, ids)
+            ok = got is not None and got[0] == expected[0] and got[1] == expected[1]
+            correct += ok
+            outputs.append(ids)
+    return correct / len(conversations), outputs
+
+
+@torch.no_grad()
+def agreement(student, teacher, examples, batch=64):
+    """Teacher-forced top-1 agreement on the positions the models are taught to produce."""
+    student.eval()
+    teacher.eval()
+    same = total = 0
+    for start in range(0, len(examples), batch):
+        chunk = examples[start:start + batch]
+        x, _, m = _pack(chunk)
+        a = student(x)[m].argmax(-1)
+        b = teacher(x)[m].argmax(-1)
+        same += int((a == b).sum())
+        total += int(m.sum())
+    student.train()
+    teacher.train()
+    return same / total
+
+
+
+
+def _pack(chunk):
+    width = max(len(ids) for ids, _ in chunk)
+    x = torch.zeros((len(chunk), width), dtype=torch.long)
+    m = torch.zeros((len(chunk), width), dtype=torch.bool)
+    for row, (ids, learn) in enumerate(chunk):
+        x[row, :len(ids)] = torch.tensor(ids)
+        m[row, :len(ids)] = torch.tensor(learn)
+    return x[:, :-1], None, m[:, 1:]
