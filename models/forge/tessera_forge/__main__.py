@@ -51,7 +51,7 @@ def write_golden(decoder, tokenizer, prompts, path):
             logits = decoder(torch.tensor([ids]))[0, -1]
             decoder.train()
         entries.append({"prompt": text, "promptIds": ids, "greedyIds": generated,
-                        "text": tokenizer.decode([i for i in generated if i != end_id]),
+                        "text": tokenizer.decode([i for i in generated if i >= len(corpus.SPECIALS)]),
                         "firstLogits": [round(float(v), 5) for v in logits]})
     with open(path, "w", encoding="utf-8") as f:
         json.dump({"maxNewTokens": 48, "prompts": entries}, f, ensure_ascii=False)
@@ -67,13 +67,23 @@ def write_held_out(held_out, path):
 
 def main():
     parser = argparse.ArgumentParser(prog="tessera_forge")
-    parser.add_argument("kind", choices=["llm", "slm"])
+    parser.add_argument("kind", choices=["llm", "slm", "manifest", "golden"])
     parser.add_argument("--out", required=True, help="folder for the artifacts")
     parser.add_argument("--teacher", help="slm: the llm's folder (model.bin, tokenizer.json)")
     parser.add_argument("--steps", type=int, default=None)
     parser.add_argument("--held-out", type=int, default=HELD_OUT, help="held-out conversations to score")
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     a = parser.parse_args()
+    if a.kind == "manifest":
+        write_manifest(a.out)
+        return
+    if a.kind == "golden":
+        # Re-derives golden.json from the committed checkpoint, e.g. after a change to what it records.
+        tokenizer = bpe.Tokenizer(corpus.SPECIALS, _merges(os.path.join(a.out, "tokenizer.json")))
+        decoder = model.read_llama2c(os.path.join(a.out, "model.bin"))
+        held_out = corpus.split(SEED + 1, 40, held_out=True)
+        write_golden(decoder, tokenizer, golden_prompts(held_out), os.path.join(a.out, "golden.json"))
+        return
     torch.set_num_threads(a.threads)
     torch.manual_seed(SEED)
     os.makedirs(a.out, exist_ok=True)
@@ -129,6 +139,62 @@ def main():
         json.dump(report, f, indent=1)
         f.write("\n")
     log(json.dumps(report))
+    write_manifest(a.out)
+
+
+TEMPLATE = {
+    "system": corpus.SYSTEM + "{content}" + corpus.END,
+    "user": corpus.USER + "{content}" + corpus.END,
+    "assistant": corpus.ASSISTANT + "{content}" + corpus.END,
+    "tool": corpus.TOOL + "{content}" + corpus.END,
+    "generation": corpus.ASSISTANT,
+    "tools": corpus.SYSTEM + "tools: {content}" + corpus.END,
+    "toolCall": corpus.TOOL_CALL + "{content}",
+}
+
+DESCRIPTIONS = {
+    "llm": "Tessera's tool-calling LLM: a {p:.1f}M-parameter Llama-style decoder ({layers} layers, dim {dim}, {heads} "
+           "query heads over {kv_heads} KV heads, RMSNorm, RoPE, SwiGLU) trained to call the agent's tools.",
+    "slm": "Tessera's tool-calling SLM: a {p:.1f}M-parameter student ({layers} layers, dim {dim}, {heads} query heads "
+           "over {kv_heads} KV heads) distilled from tool-llm's logits.",
+}
+
+
+def write_manifest(out):
+    """The manifest template the build completes: chat template, special tokens, context, the forge's own report
+    (training, scores) and the sha256 the import checks before converting."""
+    with open(os.path.join(out, "forge.json")) as f:
+        report = json.load(f)
+    c = report["config"]
+    tokenizer = json.load(open(os.path.join(out, "tokenizer.json"), encoding="utf-8"))
+    ids = {t["content"]: t["id"] for t in tokenizer["added_tokens"]}
+    name = "tool-" + report["kind"]
+    manifest = {
+        "name": name,
+        "version": "1",
+        "family": "textgen",
+        "format": "onnx",
+        "description": DESCRIPTIONS[report["kind"]].format(p=report["parameters"] / 1e6, **c),
+        "source": "trained by Tessera's model forge (models/forge, `python3 -m tessera_forge " + report["kind"]
+                  + "`, seed " + str(report["seed"]) + ") on its synthetic tool-use corpus; no third-party weights "
+                  "or data",
+        "license": "Tessera's own: trained here from synthetic data, with no third-party weights or data",
+        "limits": {"maxTokens": c["seq_len"]},
+        "sections": {
+            "textgen": {
+                "tokenizer": "huggingface",
+                "bos": ids[corpus.BEGIN],
+                "stopTokens": [ids[corpus.END]],
+                "addBos": True,
+                "template": TEMPLATE,
+                "tools": {"callToken": corpus.TOOL_CALL},
+            },
+            "forge": report,
+        },
+    }
+    with open(os.path.join(out, "manifest.json"), "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=1, ensure_ascii=False)
+        f.write("\n")
 
 
 def _merges(path):

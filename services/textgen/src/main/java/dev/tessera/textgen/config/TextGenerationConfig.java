@@ -57,4 +57,12 @@ public interface TextGenerationConfig {
     /** The longest stop sequence, in characters. */
     @WithDefault("64")
     int maxStopChars();
+
+    /** Most tools one request may offer; each adds its name to the prompt and its schema to the tool-call grammar. */
+    @WithDefault("32")
+    int maxTools();
+
+    /** Longest JSON Schema accepted, in characters, for a tool's parameters or a response format. */
+    @WithDefault("16384")
+    int maxSchemaChars();
 }

@@ -1,7 +1,11 @@
 package dev.tessera.textgen.grpc;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.runtime.error.GrpcErrors;
 import dev.tessera.runtime.error.ServiceException;
+import dev.tessera.runtime.generate.schema.Schema;
+import dev.tessera.runtime.generate.schema.SchemaCompiler;
+import dev.tessera.runtime.generate.schema.SchemaException;
 import dev.tessera.textgen.config.TextGenerationConfig;
 import dev.tessera.textgen.grpc.v1.GenerateRequest;
 import dev.tessera.textgen.grpc.v1.GenerateResponse;
@@ -16,13 +20,17 @@ import dev.tessera.textgen.grpc.v1.TextGeneration;
 import dev.tessera.textgen.grpc.v1.Tool;
 import dev.tessera.textgen.grpc.v1.ToolChoice;
 import dev.tessera.textgen.mapping.TextGenerationMapper;
+import dev.tessera.textgen.service.GenerateCommand;
 import dev.tessera.textgen.service.Generation;
 import dev.tessera.textgen.service.TextGenerationService;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
@@ -37,6 +45,10 @@ import java.util.regex.Pattern;
 public class TextGenerationGrpcService implements TextGeneration {
 
     private static final Pattern TOOL_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final String NO_PARAMETERS = "{\"type\":\"object\"}";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SchemaCompiler compiler = new SchemaCompiler(JSON);
 
     private final TextGenerationService service;
     private final TextGenerationConfig config;
@@ -51,8 +63,8 @@ public class TextGenerationGrpcService implements TextGeneration {
     public Uni<GenerateResponse> generate(GenerateRequest request) {
         return Uni.createFrom()
                 .<GenerateResponse>emitter(emitter -> {
-                    validate(request, "");
-                    Generation generation = service.start(TextGenerationMapper.toCommand(request), text -> {});
+                    var schemas = validate(request, "");
+                    Generation generation = service.start(TextGenerationMapper.toCommand(request, schemas), text -> {});
                     emitter.onTermination(generation::cancel);
                     generation.result().whenComplete((result, failure) -> {
                         if (failure != null) {
@@ -76,9 +88,9 @@ public class TextGenerationGrpcService implements TextGeneration {
                             if (!request.hasRequest()) {
                                 throw ServiceException.invalidArgument("request", "is required");
                             }
-                            validate(request.getRequest(), "request.");
+                            var schemas = validate(request.getRequest(), "request.");
                             Generation generation = service.start(
-                                    TextGenerationMapper.toCommand(request.getRequest()),
+                                    TextGenerationMapper.toCommand(request.getRequest(), schemas),
                                     text -> emitter.emit(TextGenerationMapper.toDelta(text)));
                             emitter.onTermination(generation::cancel);
                             generation.result().whenComplete((result, failure) -> {
@@ -104,8 +116,11 @@ public class TextGenerationGrpcService implements TextGeneration {
         return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
-    /** Checks what does not depend on the model; {@code prefix} names the enclosing field in error messages. */
-    private void validate(GenerateRequest request, String prefix) {
+    /**
+     * Checks what does not depend on the model and compiles the request's schemas; {@code prefix} names the enclosing
+     * field in error messages.
+     */
+    private TextGenerationMapper.CompiledSchemas validate(GenerateRequest request, String prefix) {
         int count = request.getMessagesCount();
         if (count == 0) {
             throw ServiceException.invalidArgument(prefix + "messages", "at least one message is required");
@@ -125,6 +140,20 @@ public class TextGenerationGrpcService implements TextGeneration {
             }
             if (m.getContent().isEmpty() && m.getToolCallsCount() == 0) {
                 throw ServiceException.invalidArgument(prefix + "messages[" + i + "].content", "must not be empty");
+            }
+            for (int j = 0; j < m.getToolCallsCount(); j++) {
+                String field = prefix + "messages[" + i + "].tool_calls[" + j + "]";
+                if (m.getRole() != Role.ROLE_ASSISTANT) {
+                    throw ServiceException.invalidArgument(field, "only assistant messages carry tool calls");
+                }
+                if (!TOOL_NAME.matcher(m.getToolCalls(j).getName()).matches()) {
+                    throw ServiceException.invalidArgument(
+                            field + ".name", "must be 1 to 64 letters, digits, '_' or '-'");
+                }
+                if (!isJsonObject(m.getToolCalls(j).getArgumentsJson())) {
+                    throw ServiceException.invalidArgument(field + ".arguments_json", "must be a JSON object");
+                }
+                chars += m.getToolCalls(j).getArgumentsJson().length();
             }
             chars += m.getContent().length();
         }
@@ -170,8 +199,21 @@ public class TextGenerationGrpcService implements TextGeneration {
             }
         }
         Set<String> tools = new HashSet<>();
+        if (request.getToolsCount() > config.maxTools()) {
+            throw ServiceException.invalidArgument(
+                    prefix + "tools", "has " + request.getToolsCount() + " tools; the limit is " + config.maxTools());
+        }
+        List<GenerateCommand.OfferedTool> offered = new ArrayList<>();
         for (int i = 0; i < request.getToolsCount(); i++) {
             Tool tool = request.getTools(i);
+            String text = tool.getParametersJsonSchema().isBlank() ? NO_PARAMETERS : tool.getParametersJsonSchema();
+            String field = prefix + "tools[" + i + "].parameters_json_schema";
+            Schema schema = compile(text, field);
+            if (!(schema instanceof Schema.ObjectSchema)) {
+                throw ServiceException.invalidArgument(field, "must describe an object (\"type\": \"object\")");
+            }
+            offered.add(
+                    new GenerateCommand.OfferedTool(tool.getName(), new GenerateCommand.CompiledSchema(text, schema)));
             if (!TOOL_NAME.matcher(tool.getName()).matches()) {
                 throw ServiceException.invalidArgument(
                         prefix + "tools[" + i + "].name", "must be 1 to 64 letters, digits, '_' or '-'");
@@ -200,6 +242,35 @@ public class TextGenerationGrpcService implements TextGeneration {
                 && format.getJsonSchema().isBlank()) {
             throw ServiceException.invalidArgument(
                     prefix + "response_format.json_schema", "is required for TYPE_JSON_SCHEMA");
+        }
+        Optional<GenerateCommand.CompiledSchema> response = Optional.empty();
+        if (format.getType() == ResponseFormat.Type.TYPE_JSON_SCHEMA) {
+            String field = prefix + "response_format.json_schema";
+            response = Optional.of(
+                    new GenerateCommand.CompiledSchema(format.getJsonSchema(), compile(format.getJsonSchema(), field)));
+        }
+        return new TextGenerationMapper.CompiledSchemas(offered, response);
+    }
+
+    /** A schema the constrained decoder can enforce, or INVALID_ARGUMENT naming the field and the spot in it. */
+    private Schema compile(String text, String field) {
+        if (text.length() > config.maxSchemaChars()) {
+            throw ServiceException.invalidArgument(
+                    field, "has " + text.length() + " characters; the limit is " + config.maxSchemaChars());
+        }
+        try {
+            return compiler.compile(text);
+        } catch (SchemaException e) {
+            throw ServiceException.invalidArgument(
+                    field, "is not a schema this service can enforce: " + e.getMessage());
+        }
+    }
+
+    private static boolean isJsonObject(String text) {
+        try {
+            return JSON.readTree(text) instanceof com.fasterxml.jackson.databind.node.ObjectNode;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return false;
         }
     }
 }

@@ -4,14 +4,15 @@ import dev.tessera.common.grpc.v1.Usage;
 import dev.tessera.runtime.generate.ChatMessage;
 import dev.tessera.runtime.generate.FinishReason;
 import dev.tessera.runtime.generate.GenerationResult;
+import dev.tessera.runtime.generate.OutputFormat;
 import dev.tessera.textgen.grpc.v1.GenerateRequest;
 import dev.tessera.textgen.grpc.v1.GenerateResponse;
 import dev.tessera.textgen.grpc.v1.GenerateStreamResponse;
 import dev.tessera.textgen.grpc.v1.ListModelsResponse;
 import dev.tessera.textgen.grpc.v1.Message;
 import dev.tessera.textgen.grpc.v1.ModelInfo;
-import dev.tessera.textgen.grpc.v1.ResponseFormat;
-import dev.tessera.textgen.grpc.v1.Tool;
+import dev.tessera.textgen.grpc.v1.ToolCall;
+import dev.tessera.textgen.grpc.v1.ToolChoice;
 import dev.tessera.textgen.service.GenerateCommand;
 import dev.tessera.textgen.service.Generation;
 import dev.tessera.textgen.service.ModelDescription;
@@ -32,7 +33,7 @@ public final class TextGenerationMapper {
      * A validated request as a domain command. The deadline is the sooner of the gRPC deadline and the metadata's
      * {@code deadline_unix_ms}.
      */
-    public static GenerateCommand toCommand(GenerateRequest request) {
+    public static GenerateCommand toCommand(GenerateRequest request, CompiledSchemas schemas) {
         long deadlineNanos = Long.MAX_VALUE;
         Deadline deadline = Context.current().getDeadline();
         if (deadline != null) {
@@ -49,8 +50,12 @@ public final class TextGenerationMapper {
                 request.getMessagesList().stream()
                         .map(TextGenerationMapper::toMessage)
                         .toList(),
-                request.getToolsList().stream().map(Tool::getName).toList(),
-                request.getResponseFormat().getType() == ResponseFormat.Type.TYPE_JSON_SCHEMA,
+                schemas.tools(),
+                toToolChoice(request),
+                request.getToolChoice().getChoiceCase() == ToolChoice.ChoiceCase.TOOL_NAME
+                        ? Optional.of(request.getToolChoice().getToolName())
+                        : Optional.empty(),
+                schemas.response(),
                 sampling.hasTemperature() ? sampling.getTemperature() : 1f,
                 sampling.hasTopP() ? sampling.getTopP() : 1f,
                 sampling.getTopK(),
@@ -58,6 +63,25 @@ public final class TextGenerationMapper {
                 request.hasMaxTokens() ? OptionalInt.of(request.getMaxTokens()) : OptionalInt.empty(),
                 List.copyOf(request.getStopList()),
                 deadlineNanos);
+    }
+
+    /** The request's schemas, compiled while validating it. */
+    public record CompiledSchemas(
+            List<GenerateCommand.OfferedTool> tools, Optional<GenerateCommand.CompiledSchema> response) {}
+
+    static OutputFormat.ToolChoice toToolChoice(GenerateRequest request) {
+        if (request.getToolsCount() == 0) {
+            return OutputFormat.ToolChoice.NONE;
+        }
+        ToolChoice choice = request.getToolChoice();
+        if (choice.getChoiceCase() == ToolChoice.ChoiceCase.TOOL_NAME) {
+            return OutputFormat.ToolChoice.REQUIRED;
+        }
+        return switch (choice.getMode()) {
+            case MODE_NONE -> OutputFormat.ToolChoice.NONE;
+            case MODE_REQUIRED -> OutputFormat.ToolChoice.REQUIRED;
+            default -> OutputFormat.ToolChoice.AUTO;
+        };
     }
 
     static ChatMessage toMessage(Message message) {
@@ -68,11 +92,17 @@ public final class TextGenerationMapper {
             case ROLE_TOOL -> ChatMessage.Role.TOOL;
             default -> throw new IllegalArgumentException("unvalidated role " + message.getRole());
         };
-        return new ChatMessage(role, message.getContent());
+        return new ChatMessage(
+                role,
+                message.getContent(),
+                message.getToolCallsList().stream()
+                        .map(c -> new dev.tessera.runtime.generate.ToolCall(c.getName(), c.getArgumentsJson()))
+                        .toList());
     }
 
     public static GenerateResponse toResponse(Generation generation, GenerationResult result) {
         return GenerateResponse.newBuilder()
+                .addAllToolCalls(toToolCalls(generation, result))
                 .setModel(generation.model())
                 .setText(result.text())
                 .setFinishReason(toFinishReason(result.finishReason()))
@@ -88,12 +118,24 @@ public final class TextGenerationMapper {
 
     public static GenerateStreamResponse toLastDelta(Generation generation, GenerationResult result) {
         return GenerateStreamResponse.newBuilder()
+                .addAllToolCalls(toToolCalls(generation, result))
                 .setModel(generation.model())
                 .setFinishReason(toFinishReason(result.finishReason()))
                 .setMeanLogprob(result.meanLogprob())
                 .setUsage(toUsage(result))
                 .setSeed(generation.seed())
                 .build();
+    }
+
+    static List<ToolCall> toToolCalls(Generation generation, GenerationResult result) {
+        if (result.toolCall() == null) {
+            return List.of();
+        }
+        return List.of(ToolCall.newBuilder()
+                .setId(generation.callId())
+                .setName(result.toolCall().name())
+                .setArgumentsJson(result.toolCall().argumentsJson())
+                .build());
     }
 
     static Usage toUsage(GenerationResult result) {

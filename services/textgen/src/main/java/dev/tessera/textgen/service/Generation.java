@@ -10,8 +10,9 @@ import java.util.concurrent.CompletableFuture;
  * @param model the model that is answering
  * @param seed the sampling seed in use
  * @param running the engine's handle
+ * @param callId the id a tool call from this generation carries, so that the tool's answer can name it
  */
-public record Generation(String model, long seed, GenerationEngine.Running running) {
+public record Generation(String model, long seed, GenerationEngine.Running running, String callId) {
 
     /** Completes with the result, or with the failure that ended the generation. */
     public CompletableFuture<GenerationResult> result() {

@@ -6,8 +6,12 @@ import dev.tessera.runtime.error.ServiceException;
 import dev.tessera.runtime.generate.ChatMessage;
 import dev.tessera.runtime.generate.GenerationEngine;
 import dev.tessera.runtime.generate.GenerationParams;
+import dev.tessera.runtime.generate.OutputFormat;
 import dev.tessera.runtime.generate.SamplingParams;
 import dev.tessera.runtime.generate.TextGenerationModel;
+import dev.tessera.runtime.generate.schema.JsonConstraint;
+import dev.tessera.runtime.generate.schema.Schema;
+import dev.tessera.runtime.generate.schema.SchemaCompiler;
 import dev.tessera.runtime.model.ModelLocator;
 import dev.tessera.textgen.config.TextGenerationConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -106,7 +111,7 @@ public class TextGenerationService {
             ModelDescription d = new ModelDescription(
                     name,
                     m.contextLength(),
-                    m.spec().tools(),
+                    m.spec().supportsTools(),
                     name.equals(defaultModel),
                     manifest.description(),
                     manifest.source(),
@@ -136,34 +141,76 @@ public class TextGenerationService {
     public Generation start(GenerateCommand command, Consumer<String> onText) {
         String name = command.model().filter(m -> !m.isEmpty()).orElse(defaultModel);
         TextGenerationModel model = resolve(name);
-        if (!command.toolNames().isEmpty() && !model.spec().tools()) {
+        if (!command.tools().isEmpty() && !model.spec().supportsTools()) {
             throw ServiceException.failedPrecondition(
                     "tools",
                     "model '" + name + "' was not trained to call tools; use a model whose ListModels entry "
                             + "says supports_tools");
         }
-        if (command.structuredOutput() && !model.spec().tools()) {
-            throw ServiceException.failedPrecondition(
-                    "response_format", "model '" + name + "' does not support JSON-schema output");
-        }
+        OutputFormat format = format(model, command);
         int maxTokens = command.maxTokens().orElse(config.defaultMaxTokens());
+        if (format.minTokens() > maxTokens) {
+            throw ServiceException.invalidArgument(
+                    "max_tokens",
+                    "is " + maxTokens + ", but the shortest output the "
+                            + (command.responseSchema().isPresent() ? "response schema" : "tools' schemas")
+                            + " allow takes " + format.minTokens() + " tokens");
+        }
         long seed = command.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
         GenerationParams params = new GenerationParams(
                 new SamplingParams(command.temperature(), command.topP(), command.topK(), seed),
                 maxTokens,
                 command.stop(),
-                command.deadlineNanos());
-        return new Generation(name, seed, engine.start(model, () -> prompt(model, command), params, onText));
+                command.deadlineNanos(),
+                format);
+        return new Generation(
+                name,
+                seed,
+                engine.start(model, () -> prompt(model, command, format), params, onText),
+                "call_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16));
+    }
+
+    /**
+     * The output constraints: the union of the offered tools (or just the named one) and the response schema, each
+     * compiled against the model's vocabulary once and reused while requests keep sending the same schema.
+     */
+    private static OutputFormat format(TextGenerationModel model, GenerateCommand command) {
+        JsonConstraint calls = null;
+        if (!command.tools().isEmpty() && command.toolChoice() != OutputFormat.ToolChoice.NONE) {
+            Map<String, Schema> union = new LinkedHashMap<>();
+            StringBuilder key = new StringBuilder("tools");
+            for (GenerateCommand.OfferedTool tool : command.tools()) {
+                if (command.requiredTool().map(tool.name()::equals).orElse(true)) {
+                    union.put(tool.name(), tool.parameters().schema());
+                    key.append('\u0000')
+                            .append(tool.name())
+                            .append('\u0000')
+                            .append(tool.parameters().text());
+                }
+            }
+            calls = model.constraint(key.toString(), () -> SchemaCompiler.toolCalls(union));
+        }
+        JsonConstraint response = command.responseSchema()
+                .map(r -> model.constraint("response\u0000" + r.text(), r::schema))
+                .orElse(null);
+        return new OutputFormat(response, calls, calls == null ? OutputFormat.ToolChoice.NONE : command.toolChoice());
     }
 
     /** Renders and tokenizes the conversation (on the generation's worker), refusing one the context cannot hold. */
-    private static int[] prompt(TextGenerationModel model, GenerateCommand command) {
-        int[] prompt = model.prompt(command.messages());
-        if (prompt.length >= model.contextLength()) {
+    private static int[] prompt(TextGenerationModel model, GenerateCommand command, OutputFormat format) {
+        List<String> tools = format.toolCalls() == null
+                ? List.of()
+                : command.tools().stream()
+                        .map(GenerateCommand.OfferedTool::name)
+                        .toList();
+        int[] prompt = model.prompt(command.messages(), tools);
+        int needed = Math.max(1, format.minTokens());
+        if (prompt.length + needed > model.contextLength()) {
             throw ServiceException.invalidArgument(
                     "messages",
                     "the prompt is " + prompt.length + " tokens; model '" + model.name() + "' has a context of "
-                            + model.contextLength() + " tokens, which must also hold at least one generated token");
+                            + model.contextLength() + " tokens, which must also hold at least " + needed
+                            + " generated token" + (needed == 1 ? "" : "s"));
         }
         return prompt;
     }
