@@ -82,7 +82,10 @@ public final class TextGenerationModel implements AutoCloseable {
             throw new ModelLoadException("model '" + name + "': tokenizer has " + tokenizer.vocabSize()
                     + " tokens but the logits only " + decoder.vocabSize());
         }
-        return new TextGenerationModel(LoadedModel.of(located.manifest(), session), decoder, tokenizer, spec, context);
+        TextGenerationModel model =
+                new TextGenerationModel(LoadedModel.of(located.manifest(), session), decoder, tokenizer, spec, context);
+        model.vocabulary(); // built now, so that no request pays for it
+        return model;
     }
 
     private static TextTokenizer tokenizer(ModelLocator.LocatedModel located, GenerationSpec spec, int vocab) {

@@ -18,7 +18,9 @@ import java.util.List;
 
 /**
  * Bad input on {@code tessera.textgen.v1}, for any text-generation service whose default model continues plain text
- * and has no tool support: every case the contract promises a clear status for, each followed by a valid call.
+ * and has no tool support: every case the contract promises a clear status for, each followed by a valid call. A
+ * schema the service cannot enforce is INVALID_ARGUMENT naming the field; tools for a model without tool support are
+ * FAILED_PRECONDITION.
  */
 public abstract class TextGenerationBadInputContract extends BadInputContract {
 
@@ -109,13 +111,43 @@ public abstract class TextGenerationBadInputContract extends BadInputContract {
                         () -> stub.generate(
                                 ask("Weather in Paris?").addTools(weather).build())),
                 new BadRequest(
-                        "refuses_a_json_schema_response_from_a_model_without_support",
-                        Status.Code.FAILED_PRECONDITION,
-                        "response_format",
+                        "rejects_a_response_schema_it_cannot_enforce_naming_the_keyword",
+                        Status.Code.INVALID_ARGUMENT,
+                        "response_format.json_schema",
                         () -> stub.generate(ask("Once")
                                 .setResponseFormat(ResponseFormat.newBuilder()
                                         .setType(ResponseFormat.Type.TYPE_JSON_SCHEMA)
-                                        .setJsonSchema("{\"type\":\"object\"}"))
+                                        .setJsonSchema("{\"type\":\"string\",\"pattern\":\"^a+$\"}"))
+                                .build())),
+                new BadRequest(
+                        "rejects_a_response_schema_that_is_not_json",
+                        Status.Code.INVALID_ARGUMENT,
+                        "response_format.json_schema",
+                        () -> stub.generate(ask("Once")
+                                .setResponseFormat(ResponseFormat.newBuilder()
+                                        .setType(ResponseFormat.Type.TYPE_JSON_SCHEMA)
+                                        .setJsonSchema("{\"type\": \"object\""))
+                                .build())),
+                new BadRequest(
+                        "rejects_an_invalid_tool_schema_naming_the_tool",
+                        Status.Code.INVALID_ARGUMENT,
+                        "tools[1].parameters_json_schema",
+                        () -> stub.generate(ask("Weather in Paris?")
+                                .addTools(weather)
+                                .addTools(Tool.newBuilder()
+                                        .setName("broken")
+                                        .setParametersJsonSchema("{\"type\":\"object\",\"required\":[\"city\"]}"))
+                                .build())),
+                new BadRequest(
+                        "rejects_max_tokens_too_small_for_the_schema",
+                        Status.Code.INVALID_ARGUMENT,
+                        "max_tokens",
+                        () -> stub.generate(ask("Once")
+                                .setMaxTokens(3)
+                                .setResponseFormat(ResponseFormat.newBuilder()
+                                        .setType(ResponseFormat.Type.TYPE_JSON_SCHEMA)
+                                        .setJsonSchema("{\"type\":\"object\",\"properties\":{\"name\":"
+                                                + "{\"type\":\"string\"}},\"required\":[\"name\"]}"))
                                 .build())),
                 new BadRequest(
                         "rejects_tool_choice_naming_a_tool_not_offered",
