@@ -234,7 +234,7 @@ public final class TextGenerationModel implements AutoCloseable {
     }
 
     /** The vocabulary as a byte trie, built on first use by structured output. */
-    TokenTrie vocabulary() {
+    public TokenTrie vocabulary() {
         TokenTrie v = vocabulary;
         if (v == null) {
             synchronized (this) {
