@@ -63,11 +63,7 @@ public final class ImportForged {
         }
 
         Llama2cCheckpoint checkpoint = Llama2cCheckpoint.read(checkpointFile, 0, Files.size(checkpointFile));
-        int declared = manifest.path("limits").path("maxTokens").asInt();
-        if (declared != checkpoint.config().seqLen()) {
-            throw new IOException("manifest limits.maxTokens " + declared + " differs from the checkpoint's context "
-                    + checkpoint.config().seqLen());
-        }
+        ImportLlama2c.checkContext(manifest, checkpoint);
         Files.createDirectories(out);
         Path model = out.resolve("model.onnx");
         try (OutputStream stream = new BufferedOutputStream(Files.newOutputStream(model), 1 << 20)) {

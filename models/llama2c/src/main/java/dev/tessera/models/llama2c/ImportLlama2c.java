@@ -44,11 +44,7 @@ public final class ImportLlama2c {
                 (ObjectNode) json.readTree(Path.of(a.get("manifest")).toFile());
         String name = manifest.path("name").asText();
         Llama2cCheckpoint checkpoint = Llama2cCheckpoint.read(data, 0, checkpointBytes);
-        int declared = manifest.path("limits").path("maxTokens").asInt();
-        if (declared != checkpoint.config().seqLen()) {
-            throw new IOException("manifest limits.maxTokens " + declared + " differs from the checkpoint's context "
-                    + checkpoint.config().seqLen());
-        }
+        checkContext(manifest, checkpoint);
 
         Files.createDirectories(out);
         Path model = out.resolve("model.onnx");
@@ -78,6 +74,15 @@ public final class ImportLlama2c {
                 checkpoint.config().seqLen(),
                 model,
                 Files.size(model) / 1e6);
+    }
+
+    /** The manifest's context must be the one the checkpoint's RoPE tables were built for. */
+    static void checkContext(ObjectNode manifest, Llama2cCheckpoint checkpoint) throws IOException {
+        int declared = manifest.path("limits").path("maxTokens").asInt();
+        if (declared != checkpoint.config().seqLen()) {
+            throw new IOException("manifest limits.maxTokens " + declared + " differs from the checkpoint's context "
+                    + checkpoint.config().seqLen());
+        }
     }
 
     private static void expect(String what, String actual, String expected) throws IOException {

@@ -145,6 +145,35 @@ public final class JsonGrammar {
         }
     }
 
+    /**
+     * The candidates (property keys or tool names, as escaped bytes) whose byte at {@code pos} is {@code b}, or null
+     * when none is. Checked before {@link #ended}: a quote inside a name is escaped, so a name that goes on with it
+     * wins over one that ends.
+     */
+    static int[] narrow(int[] alive, int pos, int b, java.util.function.IntFunction<byte[]> key) {
+        int[] keep = new int[alive.length];
+        int n = 0;
+        for (int c : alive) {
+            byte[] k = key.apply(c);
+            if (k.length > pos && (k[pos] & 0xFF) == b) {
+                keep[n++] = c;
+            }
+        }
+        return n == 0 ? null : Arrays.copyOf(keep, n);
+    }
+
+    /** The candidate that ends at {@code pos}, when {@code b} is the closing quote; otherwise -1. */
+    static int ended(int[] alive, int pos, int b, java.util.function.IntFunction<byte[]> key) {
+        if (b == '"') {
+            for (int c : alive) {
+                if (key.apply(c).length == pos) {
+                    return c;
+                }
+            }
+        }
+        return -1;
+    }
+
     /** One open construct. */
     public sealed interface Frame
             permits ValueFrame, StringFrame, NumberFrame, LiteralFrame, ArrayFrame, ObjectFrame, ToolCallFrame {
@@ -486,26 +515,12 @@ public final class JsonGrammar {
                     }
                     return phase == OPEN && b == '}' && canClose(0) ? Step.DONE : Step.REJECT;
                 case KEY: {
-                    // a quote inside a key is escaped (\\"), so a key that goes on with it wins over one that ends
-                    int[] keep = new int[alive.length];
-                    int n = 0;
-                    for (int c : alive) {
-                        byte[] key = props.get(c).key();
-                        if (key.length > pos && (key[pos] & 0xFF) == b) {
-                            keep[n++] = c;
-                        }
+                    int[] keep = narrow(alive, pos, b, c -> props.get(c).key());
+                    if (keep != null) {
+                        return Step.to(new ObjectFrame(schema, KEY, next, keep, pos + 1));
                     }
-                    if (n > 0) {
-                        return Step.to(new ObjectFrame(schema, KEY, next, Arrays.copyOf(keep, n), pos + 1));
-                    }
-                    if (b == '"') {
-                        for (int c : alive) {
-                            if (props.get(c).key().length == pos) {
-                                return Step.to(new ObjectFrame(schema, COLON, c, null, 0));
-                            }
-                        }
-                    }
-                    return Step.REJECT;
+                    int ended = ended(alive, pos, b, c -> props.get(c).key());
+                    return ended < 0 ? Step.REJECT : Step.to(new ObjectFrame(schema, COLON, ended, null, 0));
                 }
                 case COLON:
                     return b == ':'
@@ -614,25 +629,12 @@ public final class JsonGrammar {
                                     : new ToolCallFrame(schema, PREFIX, pos + 1, alive));
                 }
                 case NAME: {
-                    int[] keep = new int[alive.length];
-                    int n = 0;
-                    for (int c : alive) {
-                        byte[] key = tools.get(c).key();
-                        if (key.length > pos && (key[pos] & 0xFF) == b) {
-                            keep[n++] = c;
-                        }
+                    int[] keep = narrow(alive, pos, b, c -> tools.get(c).key());
+                    if (keep != null) {
+                        return Step.to(new ToolCallFrame(schema, NAME, pos + 1, keep));
                     }
-                    if (n > 0) {
-                        return Step.to(new ToolCallFrame(schema, NAME, pos + 1, Arrays.copyOf(keep, n)));
-                    }
-                    if (b == '"') {
-                        for (int c : alive) {
-                            if (tools.get(c).key().length == pos) {
-                                return Step.to(new ToolCallFrame(schema, MIDDLE, 0, new int[] {c}));
-                            }
-                        }
-                    }
-                    return Step.REJECT;
+                    int ended = ended(alive, pos, b, c -> tools.get(c).key());
+                    return ended < 0 ? Step.REJECT : Step.to(new ToolCallFrame(schema, MIDDLE, 0, new int[] {ended}));
                 }
                 case MIDDLE: {
                     byte[] m = Schema.ToolCallSchema.MIDDLE;
