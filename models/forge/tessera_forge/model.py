@@ -68,7 +68,9 @@ class Block(nn.Module):
         self.w2 = nn.Linear(c.hidden_dim, c.dim, bias=False)
         self.w3 = nn.Linear(c.dim, c.hidden_dim, bias=False)
 
-    def forward(self, x, cos, sin, bias):
+    def forward(self, x, cos, sin, bias, past=None):
+        """One block over new positions; ``past`` is this block's (keys, values) from earlier positions, before the
+        grouped heads are repeated. Returns the output and the keys and values including the new positions."""
         c = self.c
         b, t, _ = x.shape
         h = self.attention_norm(x)
@@ -76,14 +78,15 @@ class Block(nn.Module):
         k = self.wk(h).view(b, t, c.kv_heads, c.head_size).transpose(1, 2)
         v = self.wv(h).view(b, t, c.kv_heads, c.head_size).transpose(1, 2)
         q, k = rotate(q, cos, sin), rotate(k, cos, sin)
+        if past is not None:
+            k = torch.cat([past[0], k], dim=2)
+            v = torch.cat([past[1], v], dim=2)
         group = c.heads // c.kv_heads
-        k = k.repeat_interleave(group, dim=1)
-        v = v.repeat_interleave(group, dim=1)
-        scores = q @ k.transpose(-1, -2) / math.sqrt(c.head_size) + bias
-        attended = (F.softmax(scores, dim=-1) @ v).transpose(1, 2).reshape(b, t, c.dim)
+        scores = q @ k.repeat_interleave(group, dim=1).transpose(-1, -2) / math.sqrt(c.head_size) + bias
+        attended = (F.softmax(scores, dim=-1) @ v.repeat_interleave(group, dim=1)).transpose(1, 2).reshape(b, t, c.dim)
         x = x + self.wo(attended)
         h = self.ffn_norm(x)
-        return x + self.w2(F.silu(self.w1(h)) * self.w3(h))
+        return x + self.w2(F.silu(self.w1(h)) * self.w3(h)), (k, v)
 
 
 class Decoder(nn.Module):
@@ -104,18 +107,31 @@ class Decoder(nn.Module):
     def forward(self, ids, positions=None, key_mask=None):
         """Logits for every position. ``positions`` ``[b, t]`` and ``key_mask`` ``[b, t]`` (False = padding) serve
         left-padded batches; without them rows start at position 0 with no padding."""
+        return self.step(ids, positions, key_mask)[0]
+
+    def step(self, ids, positions=None, key_mask=None, past=None):
+        """Logits for the new positions ``ids`` after ``past`` (per block keys and values, or None), and the keys and
+        values to pass next time. ``key_mask`` covers past and new positions together."""
         b, t = ids.shape
         if positions is None:
             positions = torch.arange(t).expand(b, t)
         cos = self.cos[positions].unsqueeze(1)
         sin = self.sin[positions].unsqueeze(1)
-        bias = torch.full((t, t), float("-inf")).triu(1).expand(b, 1, t, t)
+        total = t + (0 if past is None else past[0][0].shape[2])
+        query = torch.arange(t) + (total - t)
+        key = torch.arange(total)
+        allowed = (key[None, :] <= query[:, None]).expand(b, t, total)
         if key_mask is not None:
-            bias = bias.masked_fill(~key_mask[:, None, None, :], float("-inf"))
+            # Padding is never attended to; a padding position attends to itself, so that its (unused) output stays
+            # finite instead of turning the whole row's values into NaN.
+            allowed = (allowed & key_mask[:, None, :]) | (key[None, None, :] == query[None, :, None])
+        bias = torch.zeros((b, 1, t, total)).masked_fill(~allowed[:, None], float("-inf"))
         x = self.embedding(ids)
-        for block in self.blocks:
-            x = block(x, cos, sin, bias)
-        return self.norm(x) @ self.embedding.weight.T
+        cache = []
+        for i, block in enumerate(self.blocks):
+            x, kv = block(x, cos, sin, bias, None if past is None else past[i])
+            cache.append(kv)
+        return self.norm(x) @ self.embedding.weight.T, cache
 
     def write_llama2c(self, path):
         """llama2.c's checkpoint format (shared classifier): the header, then every tensor as little-endian fp32."""

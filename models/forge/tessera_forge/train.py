@@ -71,7 +71,8 @@ def train(model, examples, steps, batch_size, lr, seed, pad_id, teacher=None, te
 
 @torch.no_grad()
 def greedy(model, prompts, end_id, max_new, pad_id):
-    """Greedy continuations of token-id prompts, left-padded into one batch; each stops at ``end_id``."""
+    """Greedy continuations of token-id prompts, left-padded into one batch with a KV cache; each stops at
+    ``end_id``."""
     model.eval()
     width = max(len(p) for p in prompts)
     rows = len(prompts)
@@ -82,18 +83,19 @@ def greedy(model, prompts, end_id, max_new, pad_id):
         mask[r, width - len(p):] = True
     out = [[] for _ in range(rows)]
     done = [False] * rows
+    positions = (mask.long().cumsum(1) - 1).clamp(min=0)
+    logits, past = model.step(ids, positions, mask)
     for _ in range(max_new):
-        positions = (mask.long().cumsum(1) - 1).clamp(min=0)
-        logits = model(ids, positions, mask)[:, -1]
-        nxt = logits.argmax(-1)
+        nxt = logits[:, -1].argmax(-1)
         for r in range(rows):
             if not done[r]:
                 out[r].append(int(nxt[r]))
                 done[r] = int(nxt[r]) == end_id
         if all(done):
             break
-        ids = torch.cat([ids, nxt[:, None]], 1)
+        positions = positions[:, -1:] + 1
         mask = torch.cat([mask, torch.ones((rows, 1), dtype=torch.bool)], 1)
+        logits, past = model.step(nxt[:, None], positions, mask, past)
     model.train()
     return out
 
