@@ -1,9 +1,14 @@
 """A synthetic tool-use corpus for the agent's tools.
 
 Every conversation is a request, one tool call, the tool's result, then the final answer (a ``final_answer`` call when
-that tool is offered, plain text when it is not). The held-out split draws its phrasings and its entities from lists
-the training split never sees, so its accuracy measures generalisation rather than recall.
+that tool is offered, plain text when it is not). Requests are composed: an opening, one of each tool's phrasings and
+an ending, so one fifth of all combinations (chosen by hash) are kept for the held-out split and never appear in
+training. Entities are open-ended (made-up names, ids and phrases from syllables, image subjects from adjective,
+noun and scene lists), and the held-out split draws them from syllables and lists the training split never sees, so
+its accuracy measures copying and composition rather than recall.
 """
+
+import zlib
 
 import random
 
@@ -37,6 +42,20 @@ cherries|an old sailing ship|a robot reading a book|a mountain lake|a dragon mad
 sunflowers|a steam train on a bridge|a jellyfish in deep water|a castle in the fog|a street market in the rain|a
 hot air balloon|a koala eating leaves|a desert at sunrise|a violin on a chair|a snowy forest path|a futuristic
 car|an owl in the moonlight|a cup of tea by a window|a coral reef|a windmill in a meadow""".replace("\n", " ").split("|"))
+ADJECTIVES = _split("""red tiny old shiny quiet giant wooden golden sleepy brave frozen glowing striped broken happy
+ancient blue soft wild paper""".split())
+NOUNS = _split("""cat lighthouse fox robot dragon cabin train owl koala violin castle balloon windmill boat tiger
+teapot bicycle mountain garden whale penguin clock rocket lantern turtle""".split())
+SCENES = _split("""at dusk|in the snow|on a roof|at night|in the rain|under the sea|in a meadow|on the moon|by a
+river|in a forest|on a bridge|at sunrise|in the fog|on a table|in space""".replace("\n", " ").split("|"))
+
+
+def _subject(s):
+    if s.rng.random() < 0.3:
+        return s.pick(SUBJECTS)
+    return f"a {s.pick(ADJECTIVES)} {s.pick(NOUNS)} {s.pick(SCENES)}"
+
+
 SIGNS = _split("""OPEN 9 TO 5|NO PARKING|EXIT|PLATFORM 4|SALE 50 PERCENT OFF|KEEP CALM|FRESH BREAD|CLOSED ON
 SUNDAY|WET PAINT|PUSH|GATE 12|WELCOME HOME|MAIN STREET|BUS STOP|DANGER HIGH VOLTAGE|ROOM 204|COFFEE 2 EURO|QUIET
 PLEASE|EMERGENCY EXIT|HOTEL CENTRAL|LIBRARY|PHARMACY|TICKETS|ONE WAY|STOP""".replace("\n", " ").split("|"))
@@ -45,26 +64,51 @@ welcome back|good luck|safe travels|sleep well|congratulations|take care|bon app
 you|cheers|good night|happy holidays|enjoy the show|keep going""".replace("\n", "").split("|"))
 
 
+SYLLABLES = _split("""ka lo mi ren to sa vu pe dor gi zu qa bex ny fo wi jal hu ce xo ban tel ri mo sen da ku
+lin per ga tor ve ni shu ar el om bri cas fen gul hol jin kir lom nar pil ros sul tam ud vor wex yar zim""".split())
+
+
 def _word(rng, held_out):
-    """A made-up word, e.g. a password or a code name; held-out words come from another syllable set."""
-    syllables = ["ka", "lo", "mi", "ren", "to", "sa", "vu", "pe", "dor", "gi"] if not held_out else [
-        "zu", "qa", "bex", "ny", "fo", "wi", "jal", "hu", "ce", "xo"]
+    """A made-up word, e.g. a password or a code name; held-out words come from syllables training never uses."""
+    syllables = SYLLABLES[1] if held_out else SYLLABLES[0]
     return "".join(rng.choice(syllables) for _ in range(rng.randint(2, 3)))
 
 
+def _name(rng, held_out):
+    return _word(rng, held_out).capitalize()
+
+
 def _image_id(rng, held_out):
-    prefix = rng.choice(["img_", "photo_", "scan_"] if not held_out else ["pic-", "frame_", "shot"])
-    return prefix + str(rng.randint(1, 9999))
+    return _word(rng, held_out)[:rng.randint(3, 6)] + rng.choice(["_", "-", ""]) + str(rng.randint(1, 9999))
+
+
+OPENINGS = ["", "Please ", "Could you ", "Can you ", "Hey, ", "I need you to ", "Quick: ", "Kindly ", "Now ", "OK, "]
+ENDINGS = ["", ".", "?", "!", " please", ", thanks", " for me", " now", ", ok?", " asap"]
 
 
 class _Sides:
-    """Which half of every entity list a conversation draws from."""
+    """Which side of every split a conversation draws from."""
 
     def __init__(self, rng, held_out):
         self.rng = rng
         self.held_out = held_out
 
+    def phrase(self, templates):
+        """An opening, one of the phrasings and an ending, from the combinations that belong to this side."""
+        while True:
+            i = self.rng.randrange(len(OPENINGS))
+            j = self.rng.randrange(len(templates))
+            k = self.rng.randrange(len(ENDINGS))
+            if (zlib.crc32(f"{i}/{templates[j]}/{k}".encode()) % 5 == 4) == self.held_out:
+                break
+        body = templates[j].rstrip(".?!")
+        if OPENINGS[i] and body[:1].isupper() and not body.startswith(("I ", "I'")):
+            body = body[0].lower() + body[1:]
+        return OPENINGS[i] + body + ENDINGS[k]
+
     def pick(self, lists):
+        if lists is PEOPLE and self.rng.random() < 0.5:
+            return _name(self.rng, self.held_out)
         return self.rng.choice(lists[1] if self.held_out else lists[0])
 
 
@@ -130,59 +174,59 @@ def _evaluate(expression):
     return str(round(value, 4)).rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
 
 
-# Each phrasing list is split too: held-out requests are worded in ways training never shows.
-CALC = _split([
+# Each tool's phrasings; requests combine them with an opening and an ending (see _Sides.phrase).
+CALC = ([
     "What is {q}?", "Calculate {q}.", "what's {q}", "Compute {q} for me.", "How much is {q}?",
     "Can you work out {q}?", "Please evaluate {q}.", "I need {q}.", "Quick math: {q}", "Solve {q}",
     "Tell me the result of {q}.", "Figure out {q}, please.", "{q} = ?", "do the math: {q}", "what does {q} come to?",
 ])
-SEARCH = _split([
+SEARCH = ([
     "What do you know about {t}?", "Search my memory for {t}.", "Do you remember {t}?", "Look up {t}.",
     "What did I tell you about {t}?", "Find my notes on {t}.", "Recall {t} for me.", "Check memory: {t}",
     "Anything saved about {t}?", "Remind me about {t}.", "Search for {t}", "What was {t} again?",
     "Can you find {t} in my notes?", "Pull up {t}.", "Have I mentioned {t}?",
 ])
-REMEMBER = _split([
+REMEMBER = ([
     "Remember that {f}.", "Please note: {f}.", "Don't forget that {f}.", "Save this: {f}.", "Keep in mind that {f}.",
     "Store the fact that {f}.", "Make a note that {f}.", "FYI {f}.", "Write down that {f}.", "Note to self: {f}",
     "Memorize this: {f}.", "For later: {f}.", "Could you remember that {f}?", "Log that {f}.", "Add to memory: {f}",
 ])
-READ = _split([
+READ = ([
     "What does the text in {i} say?", "Read the sign in {i}.", "OCR {i}", "What is written in {i}?",
     "Transcribe the text of {i}.", "Read {i} for me.", "Which words are in {i}?", "Extract the text from {i}.",
     "Can you read what {i} says?", "What's the label in {i}?", "Tell me what {i} reads.", "Get the text in {i}",
     "Scan {i} for text.", "Read out {i}.", "What text appears in {i}?",
 ])
-SEG_POINT = _split([
+SEG_POINT = ([
     "Segment the object at ({x}, {y}) in {i}.", "Cut out the thing at {x},{y} in {i}.",
     "Select the object at point {x} {y} of {i}.", "Mask whatever is at ({x},{y}) in {i}.",
     "In {i}, segment the item at x={x} y={y}.", "Outline the object at ({x}, {y}) in image {i}.",
     "Isolate the object under ({x}, {y}) in {i}.", "Click-segment {i} at {x},{y}.",
     "Give me a mask of the object at {x}, {y} in {i}.", "Segment {i} at point ({x}, {y}).",
 ])
-SEG_BOX = _split([
+SEG_BOX = ([
     "Segment the region from ({x}, {y}) to ({x2}, {y2}) in {i}.", "Cut out the box {x},{y},{x2},{y2} in {i}.",
     "Mask the area between ({x},{y}) and ({x2},{y2}) of {i}.", "In {i}, segment inside the box {x} {y} {x2} {y2}.",
     "Select everything in the box ({x}, {y}, {x2}, {y2}) of {i}.", "Segment {i} within {x},{y} to {x2},{y2}.",
     "Outline the object in box [{x}, {y}, {x2}, {y2}] of {i}.", "Give me a mask for the box ({x},{y})-({x2},{y2}) in {i}.",
     "Crop-segment {i} from {x},{y} to {x2},{y2}.", "Segment the part of {i} boxed by ({x}, {y}) and ({x2}, {y2}).",
 ])
-DRAW = _split([
+DRAW = ([
     "Draw {p} in {n} steps.", "Generate an image of {p} with {n} steps.", "Make a picture of {p}, {n} steps.",
     "Create {p} using {n} steps.", "Paint {p} ({n} steps).", "I want an image of {p} in {n} steps.",
     "Render {p}, steps={n}.", "Sketch {p} in {n} steps.", "Picture {p} with {n} denoising steps.",
     "Can you draw {p} in {n} steps?", "Show me {p}, {n} steps.", "Illustrate {p} in {n} steps.",
     "Produce an image of {p} with {n} steps.", "Imagine {p} and draw it in {n} steps.", "Design {p}, {n} steps please.",
 ])
-DRAW_DEFAULT = _split([
+DRAW_DEFAULT = ([
     "Draw {p}.", "Generate an image of {p}.", "Make a picture of {p}.", "Create an image of {p}.", "Paint {p}.",
     "I'd like an image of {p}.", "Sketch {p}.", "Show me {p}.", "Can you draw {p}?", "Illustrate {p}.",
 ])
-SAY = _split([
+SAY = ([
     "Say {w}.", "Reply with {w}.", "Just say {w}", "Answer with \"{w}\".", "Respond: {w}", "Tell me {w}.",
     "Please say {w}.", "Write {w}.", "Repeat after me: {w}", "Echo {w}.",
 ])
-GREET = _split(["Hi!", "Hello", "Thanks!", "Thank you", "Hey there", "Good job", "Bye", "Cheers!", "Howdy", "Hi"])
+GREET = (["Hi!", "Hello", "Thanks!", "Thank you", "Hey there", "Good job", "Bye", "Cheers!", "Howdy", "Hi"], ["Hi!", "Hello", "Thanks!", "Thank you", "Hey there", "Good job", "Bye", "Cheers!", "Howdy", "Hi"])
 GREET_REPLY = {"Hi!": "Hello! How can I help?", "Hello": "Hello! How can I help?", "Thanks!": "You're welcome!",
                "Thank you": "You're welcome!", "Hey there": "Hi! What can I do for you?",
                "Good job": "Thank you!", "Bye": "Goodbye!", "Cheers!": "Cheers!", "Howdy": "Hello! How can I help?",
@@ -192,26 +236,27 @@ GREET_REPLY = {"Hi!": "Hello! How can I help?", "Hello": "Hello! How can I help?
 def _conversation(s):
     """One request and what the agent does with it: (tool, arguments, tool result or None, final text)."""
     rng = s.rng
+    # Greetings have no entity to vary, so they stay out of the held-out split (it would repeat training verbatim).
     kind = rng.choices(["calc", "search", "remember", "read", "segment", "draw", "say", "greet"],
-                       weights=[3, 3, 3, 2, 3, 3, 1.5, 0.5])[0]
+                       weights=[3, 3, 3, 2, 3, 3, 1.5, 0 if s.held_out else 0.5])[0]
     if kind == "calc":
         q, expression = _arith(s)
         result = _evaluate(expression)
         final = rng.choice([f"{q} = {result}.", f"The answer is {result}.", f"It comes to {result}."])
-        return s.pick(CALC).format(q=q), "calculator", {"expression": expression}, result, final
+        return s.phrase(CALC).format(q=q), "calculator", {"expression": expression}, result, final
     if kind == "search":
         topic = _topic(s)
         found = _answer_for_topic(s, topic)
         final = rng.choice([f"I found this: {found}.", f"From memory: {found}."])
-        return s.pick(SEARCH).format(t=topic), "search_memory", {"query": topic}, found, final
+        return s.phrase(SEARCH).format(t=topic), "search_memory", {"query": topic}, found, final
     if kind == "remember":
         fact = _fact(s)
         final = rng.choice([f"Got it, I will remember that {fact}.", "Noted.", f"Saved: {fact}."])
-        return s.pick(REMEMBER).format(f=fact), "remember", {"fact": fact}, "saved", final
+        return s.phrase(REMEMBER).format(f=fact), "remember", {"fact": fact}, "saved", final
     if kind == "read":
         image = _image_id(rng, s.held_out)
         text = s.pick(SIGNS)
-        return s.pick(READ).format(i=image), "read_text", {"image_id": image}, text, f"It says \"{text}\"."
+        return s.phrase(READ).format(i=image), "read_text", {"image_id": image}, text, f"It says \"{text}\"."
     if kind == "segment":
         image = _image_id(rng, s.held_out)
         x, y = rng.randint(0, 1023), rng.randint(0, 767)
@@ -219,25 +264,26 @@ def _conversation(s):
         result = f"mask with {pixels} pixels"
         final = f"Done: the mask covers {pixels} pixels."
         if rng.random() < 0.5:
-            request = s.pick(SEG_POINT).format(i=image, x=x, y=y)
+            request = s.phrase(SEG_POINT).format(i=image, x=x, y=y)
             return request, "segment", {"image_id": image, "point": [x, y]}, result, final
         x2, y2 = rng.randint(x, 1023), rng.randint(y, 767)
-        request = s.pick(SEG_BOX).format(i=image, x=x, y=y, x2=x2, y2=y2)
+        request = s.phrase(SEG_BOX).format(i=image, x=x, y=y, x2=x2, y2=y2)
         return request, "segment", {"image_id": image, "box": [x, y, x2, y2]}, result, final
     if kind == "draw":
-        subject = s.pick(SUBJECTS)
+        subject = _subject(s)
         image = _image_id(rng, s.held_out)
         final = rng.choice([f"Here is your image: {image}.", f"Done, see {image}."])
         if rng.random() < 0.75:
             steps = rng.randint(1, 50)
-            request = s.pick(DRAW).format(p=subject, n=steps)
+            request = s.phrase(DRAW).format(p=subject, n=steps)
         else:
             steps = 4
-            request = s.pick(DRAW_DEFAULT).format(p=subject)
+            request = s.phrase(DRAW_DEFAULT).format(p=subject)
         return request, "generate_image", {"prompt": subject, "steps": steps}, image, final
     if kind == "say":
-        words = s.pick(PHRASES)
-        return s.pick(SAY).format(w=words), "final_answer", {"text": words}, None, None
+        words = s.pick(PHRASES) if rng.random() < 0.4 else " ".join(
+            _word(rng, s.held_out) for _ in range(rng.randint(1, 3)))
+        return s.phrase(SAY).format(w=words), "final_answer", {"text": words}, None, None
     greeting = s.pick(GREET)
     return greeting, "final_answer", {"text": GREET_REPLY[greeting]}, None, None
 
