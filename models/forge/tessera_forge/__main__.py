@@ -71,6 +71,7 @@ def main():
     parser.add_argument("--out", required=True, help="folder for the artifacts")
     parser.add_argument("--teacher", help="slm: the llm's folder (model.bin, tokenizer.json)")
     parser.add_argument("--steps", type=int, default=None)
+    parser.add_argument("--init", help="llm/slm: start from this model.bin instead of random weights (more steps)")
     parser.add_argument("--held-out", type=int, default=HELD_OUT, help="held-out conversations to score")
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     a = parser.parse_args()
@@ -129,7 +130,9 @@ def main():
     examples = [train.encode_conversation(tokenizer, t) for t, _ in train_set]
     log(f"{a.kind}: {config}, {config.parameters()} parameters, {len(examples)} conversations, "
         f"{sum(len(i) for i, _ in examples)} tokens")
-    decoder = model.Decoder(config)
+    decoder = model.read_llama2c(a.init) if a.init else model.Decoder(config)
+    if a.init:
+        log(f"continuing from {a.init}")
     pad = tokenizer.vocab[corpus.END]
     seconds = train.train(decoder, examples, steps, 32, lr, SEED, pad, teacher=teacher, log=log)
     decoder.eval()
@@ -137,6 +140,8 @@ def main():
     report = {"kind": a.kind, "seed": SEED, "config": config.__dict__, "parameters": config.parameters(),
               "trainingConversations": len(train_set), "steps": steps, "batch": 32, "learningRate": lr,
               "trainingSeconds": round(seconds)}
+    if a.init:
+        report["continuedFrom"] = "an earlier run of this command; steps count this run only"
     if teacher is not None:
         report["distillation"] = "0.5 cross-entropy + 0.5 T^2 KL(teacher || student), T = 2"
     score(decoder, tokenizer, report, teacher, train_set, held_out, log)
