@@ -17,25 +17,25 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The forged models run in Java exactly as they did in torch. For the fixed prompts the forge wrote next to each
+ * The check that a forged model runs in Java exactly as it did in torch, shared by the forged models' tests (this
+ * module's test jar). For the fixed prompts the forge wrote next to each
  * model ({@code golden.json}: first turns and turns after a tool result, from the held-out split), Java's tokenizer
  * gives the same prompt ids, the ONNX graph's next-token logits match torch's within 1e-3 (fp32; measured worst
  * differences are printed), and greedy decoding produces the same tokens and stops where torch stopped.
  */
-class GoldenTokensTest {
+public final class GoldenTokens {
 
     static final float LOGIT_TOLERANCE = 1e-3f;
 
-    @ParameterizedTest
-    @ValueSource(strings = {"tool-llm", "tool-slm-fp32"})
-    void java_reproduces_the_forges_torch_reference(String name) throws Exception {
-        ModelLocator locator = new ModelLocator(Optional.empty(), getClass().getClassLoader());
+    private GoldenTokens() {}
+
+    /** Checks model {@code name} (an fp32 forged model on the class path) against its {@code golden.json}. */
+    public static void check(String name) throws Exception {
+        ModelLocator locator = new ModelLocator(Optional.empty(), GoldenTokens.class.getClassLoader());
         JsonNode golden;
-        try (InputStream in = getClass().getResourceAsStream("/tessera/models/" + name + "/golden.json")) {
+        try (InputStream in = GoldenTokens.class.getResourceAsStream("/tessera/models/" + name + "/golden.json")) {
             golden = new ObjectMapper().readTree(in);
         }
         int end = 1;
