@@ -69,7 +69,12 @@ lin per ga tor ve ni shu ar el om bri cas fen gul hol jin kir lom nar pil ros su
 
 
 def _word(rng, held_out):
-    """A made-up word, e.g. a password or a code name; held-out words come from syllables training never uses."""
+    """A made-up word, e.g. a password or a code name. Held-out words are built from syllables training never uses;
+    half of the training words are random letters, so that copying is learnt for every letter, not for a vocabulary
+    (a first run without them scored 97% on the tool's name but 22% on held-out arguments: it could not copy tokens it
+    had never been made to copy)."""
+    if not held_out and rng.random() < 0.5:
+        return "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 8)))
     syllables = SYLLABLES[1] if held_out else SYLLABLES[0]
     return "".join(rng.choice(syllables) for _ in range(rng.randint(2, 3)))
 
