@@ -55,8 +55,10 @@ public final class ToolUseBenchmark {
         ModelLocator locator = new ModelLocator(Optional.empty(), ToolUseBenchmark.class.getClassLoader());
         OnnxEngine engine = new OnnxEngine(new EngineSettings(
                 EngineSettings.Provider.cpu, false, 0, 1, 1, EngineSettings.Optimization.all, false));
-        Map<String, Schema> tools = tools(locator);
-        List<Conversation> heldOut = heldOut();
+        boolean toolModels =
+                resource("tool-llm", "manifest.json") != null && resource("tool-slm", "manifest.json") != null;
+        Map<String, Schema> tools = toolModels ? tools(locator) : Map.of();
+        List<Conversation> heldOut = toolModels ? heldOut() : List.of();
         StringBuilder report = new StringBuilder();
         line(report, "## Tool use and constrained decoding, %s", LocalDate.now());
         line(report, "");
@@ -73,7 +75,7 @@ public final class ToolUseBenchmark {
         Map<String, Run> free = new LinkedHashMap<>();
         Map<String, Run> cold = new LinkedHashMap<>();
         Map<String, Double> decode = new LinkedHashMap<>();
-        for (String name : List.of("tool-llm", "tool-slm", "tool-slm-fp32")) {
+        for (String name : toolModels ? List.of("tool-llm", "tool-slm", "tool-slm-fp32") : List.<String>of()) {
             try (TextGenerationModel model = TextGenerationModel.load(name, locator, engine)) {
                 requests(model, tools, heldOut, Mode.CONSTRAINED); // warm-up: sessions, and the mask cache
                 constrained.put(name, best(model, tools, heldOut, Mode.CONSTRAINED));
@@ -115,6 +117,11 @@ public final class ToolUseBenchmark {
                 100 * (stories[0] / stories[1] - 1),
                 100 * (stories[2] / stories[1] - 1));
         line(report, "");
+        if (!toolModels) {
+            System.out.println(report);
+            Files.writeString(target.resolve("benchmark-tooluse.md"), report.toString());
+            return;
+        }
         Run llm = constrained.get("tool-llm");
         Run slm = constrained.get("tool-slm");
         Run slm32 = constrained.get("tool-slm-fp32");
