@@ -101,9 +101,12 @@ public record GenerationSpec(
             return out.toString();
         }
 
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+                new com.fasterxml.jackson.databind.ObjectMapper();
+
         private static String callJson(ToolCall call) {
             try {
-                var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+                var mapper = JSON;
                 var node = mapper.createObjectNode();
                 node.put("name", call.name());
                 node.set("arguments", mapper.readTree(call.argumentsJson()));

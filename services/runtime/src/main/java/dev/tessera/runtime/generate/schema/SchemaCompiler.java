@@ -32,6 +32,8 @@ public final class SchemaCompiler {
     private static final Set<String> TYPES =
             Set.of("object", "array", "string", "number", "integer", "boolean", "null");
 
+    private static final ObjectMapper ESCAPER = new ObjectMapper();
+
     private final ObjectMapper mapper;
 
     public SchemaCompiler(ObjectMapper mapper) {
@@ -255,7 +257,7 @@ public final class SchemaCompiler {
     /** A name as the content of a compact JSON string (quotes left out). */
     static byte[] escaped(String name) {
         try {
-            String quoted = new ObjectMapper().writeValueAsString(name);
+            String quoted = ESCAPER.writeValueAsString(name);
             return quoted.substring(1, quoted.length() - 1).getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
