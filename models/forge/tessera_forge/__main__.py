@@ -74,6 +74,8 @@ def main():
     parser.add_argument("--init", help="llm/slm: start from this model.bin instead of random weights (more steps)")
     parser.add_argument("--held-out", type=int, default=HELD_OUT, help="held-out conversations to score")
     parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--fp32", action="store_true", help="train in fp32 instead of under bfloat16 autocast")
+    parser.add_argument("--window", type=int, default=4096, help="batches draw from this many neighbours by length")
     a = parser.parse_args()
     if a.kind == "manifest":
         write_manifest(a.out)
@@ -134,14 +136,26 @@ def main():
     if a.init:
         log(f"continuing from {a.init}")
     pad = tokenizer.vocab[corpus.END]
-    seconds = train.train(decoder, examples, steps, 32, lr, SEED, pad, teacher=teacher, log=log)
+
+    def probe(step):
+        decoder.eval()
+        decoder.write_llama2c(os.path.join(a.out, "model.bin"))
+        held, _ = train.accuracy(decoder, tokenizer, held_out[:200])
+        decoder.train()
+        log(f"step {step}: held-out first-call accuracy {held:.3f} on 200 (checkpoint written)")
+
+    seconds = train.train(decoder, examples, steps, 32, lr, SEED, pad, teacher=teacher, log=log, probe=probe,
+                          bf16=not a.fp32, window=a.window)
     decoder.eval()
     decoder.write_llama2c(os.path.join(a.out, "model.bin"))  # first, so that the trained weights outlive scoring
     report = {"kind": a.kind, "seed": SEED, "config": config.__dict__, "parameters": config.parameters(),
               "trainingConversations": len(train_set), "steps": steps, "batch": 32, "learningRate": lr,
+              "batchWindow": a.window, "precision": "fp32" if a.fp32 else "bfloat16 autocast over fp32 weights",
               "trainingSeconds": round(seconds)}
     if a.init:
-        report["continuedFrom"] = "an earlier run of this command; steps count this run only"
+        # The run it continues: its own report when it sits next to the checkpoint (steps count this run only).
+        earlier = os.path.join(os.path.dirname(os.path.abspath(a.init)), "forge.json")
+        report["continuedFrom"] = json.load(open(earlier)) if os.path.exists(earlier) else a.init
     if teacher is not None:
         report["distillation"] = "0.5 cross-entropy + 0.5 T^2 KL(teacher || student), T = 2"
     score(decoder, tokenizer, report, teacher, train_set, held_out, log)

@@ -26,9 +26,16 @@ def encode_conversation(tokenizer, turns):
     return ids, learn
 
 
-def batches(examples, batch_size, rng, pad_id):
+def batches(examples, batch_size, rng, pad_id, window=4096):
+    """Random batches of conversations of similar length: each draws from one window of ``window`` neighbours in
+    length order, so a batch pads to within a few tokens of its longest instead of wasting about a third of every
+    step on padding. (A window of 256 made batches nearly one kind of request each: the loss swung 0.1 to 0.7 from
+    step to step.)"""
+    by_length = sorted(range(len(examples)), key=lambda i: len(examples[i][0]))
+    window = min(window, len(examples))
     while True:
-        chosen = [examples[rng.randrange(len(examples))] for _ in range(batch_size)]
+        start = rng.randrange(len(examples) - window + 1)
+        chosen = [examples[by_length[start + rng.randrange(window)]] for _ in range(batch_size)]
         width = max(len(ids) for ids, _ in chosen)
         x = torch.full((batch_size, width), pad_id, dtype=torch.long)
         m = torch.zeros((batch_size, width), dtype=torch.bool)
@@ -38,26 +45,35 @@ def batches(examples, batch_size, rng, pad_id):
         yield x[:, :-1], x[:, 1:], m[:, 1:]
 
 
-def train(model, examples, steps, batch_size, lr, seed, pad_id, teacher=None, temperature=2.0, log=print):
+def train(model, examples, steps, batch_size, lr, seed, pad_id, teacher=None, temperature=2.0, log=print,
+          probe=None, probe_every=400, bf16=True, window=4096):
     """AdamW with warm-up and cosine decay. With a teacher, the loss is half cross-entropy on the corpus and half
-    KL divergence to the teacher's softened distribution (Hinton's distillation, scaled by T^2)."""
+    KL divergence to the teacher's softened distribution (Hinton's distillation, scaled by T^2). ``probe(step)``, when
+    given, runs every ``probe_every`` steps (a held-out score and a checkpoint, so a long run shows where it is).
+    ``bf16`` runs the forward pass under bfloat16 autocast over fp32 weights: 2.9x faster steps on a CPU with AMX
+    (0.59 s against 1.71 s for a batch here); the weights, and everything exported, stay fp32."""
     torch.manual_seed(seed)
     rng = random.Random(seed)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.95), weight_decay=0.1)
     warmup = max(1, steps // 20)
-    stream = batches(examples, batch_size, rng, pad_id)
+    stream = batches(examples, batch_size, rng, pad_id, window)
     started = time.time()
     for step in range(1, steps + 1):
         scale = step / warmup if step <= warmup else 0.5 * (1 + math.cos(math.pi * (step - warmup) / (steps - warmup)))
         for group in optimizer.param_groups:
             group["lr"] = lr * (0.1 + 0.9 * scale)
         x, y, m = stream.__next__()
-        logits = model(x)[m]
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            logits = model(x)[m]
+            if teacher is not None:
+                with torch.no_grad():
+                    teacher_logits = teacher(x)[m]
+        logits = logits.float()
         target = y[m]
         loss = F.cross_entropy(logits, target)
         if teacher is not None:
             with torch.no_grad():
-                soft = F.log_softmax(teacher(x)[m] / temperature, dim=-1)
+                soft = F.log_softmax(teacher_logits.float() / temperature, dim=-1)
             kl = F.kl_div(F.log_softmax(logits / temperature, dim=-1), soft, log_target=True, reduction="batchmean")
             loss = 0.5 * loss + 0.5 * kl * temperature * temperature
         optimizer.zero_grad(set_to_none=True)
@@ -66,6 +82,8 @@ def train(model, examples, steps, batch_size, lr, seed, pad_id, teacher=None, te
         optimizer.step()
         if step % 50 == 0 or step == steps:
             log(f"step {step}/{steps} loss {loss.item():.4f} ({time.time() - started:.0f} s)")
+        if probe is not None and step % probe_every == 0 and step < steps:
+            probe(step)
     return time.time() - started
 
 
