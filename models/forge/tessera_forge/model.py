@@ -151,6 +151,19 @@ class Decoder(nn.Module):
             put(self.sin)
 
 
+def student_of(teacher, keep):
+    """A shallower copy of ``teacher`` that keeps only its blocks ``keep`` (indices, in order), with the teacher's
+    embedding and final norm: the starting point for distillation (as DistilBERT started from every other layer of
+    BERT), so that the student begins with the teacher's copying circuits instead of discovering them again."""
+    c = teacher.config
+    student = Decoder(Config(c.dim, c.hidden_dim, len(keep), c.heads, c.kv_heads, c.vocab_size, c.seq_len))
+    student.embedding.load_state_dict(teacher.embedding.state_dict())
+    student.norm.load_state_dict(teacher.norm.state_dict())
+    for mine, theirs in zip(student.blocks, keep):
+        mine.load_state_dict(teacher.blocks[theirs].state_dict())
+    return student
+
+
 def read_llama2c(path):
     """The inverse of ``Decoder.write_llama2c``, for distilling from a committed teacher."""
     with open(path, "rb") as f:
