@@ -78,6 +78,10 @@ def main():
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--fp32", action="store_true", help="train in fp32 instead of under bfloat16 autocast")
     parser.add_argument("--window", type=int, default=4096, help="batches draw from this many neighbours by length")
+    parser.add_argument("--lr", type=float, help="peak learning rate (default: 2e-3 llm, 1e-3 slm)")
+    parser.add_argument("--stop", type=int, help="end after this many steps of a --steps schedule (its checkpoint)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="draw fresh training conversations for every batch instead of the fixed training split")
     a = parser.parse_args()
     if a.kind == "manifest":
         write_manifest(a.out)
@@ -122,14 +126,14 @@ def main():
     held_out = corpus.split(SEED + 1, a.held_out, held_out=True)
     if a.kind == "llm":
         tokenizer = bpe.train([corpus.render(t) for t, _ in train_set], corpus.SPECIALS, LLM.vocab_size)
-        config, steps, lr, teacher = LLM, a.steps or 1500, 2e-3, None
+        config, steps, lr, teacher = LLM, a.steps or 1500, a.lr or 2e-3, None
     else:
         tokenizer = bpe.Tokenizer(corpus.SPECIALS, _merges(os.path.join(a.teacher, "tokenizer.json")))
         teacher = model.read_llama2c(os.path.join(a.teacher, "model.bin"))
         teacher.eval()
         for p in teacher.parameters():
             p.requires_grad_(False)
-        config, steps, lr = None, a.steps or 2000, 1e-3
+        config, steps, lr = None, a.steps or 2000, a.lr or 1e-3
     tokenizer.save(os.path.join(a.out, "tokenizer.json"))
     examples = [train.encode_conversation(tokenizer, t) for t, _ in train_set]
     if a.init:
@@ -152,14 +156,22 @@ def main():
         decoder.train()
         log(f"step {step}: held-out first-call accuracy {held:.3f} on 200 (checkpoint written)")
 
-    seconds = train.train(decoder, examples, steps, 32, lr, SEED, pad, teacher=teacher, log=log, probe=probe,
-                          bf16=not a.fp32, window=a.window)
+    fresh = random.Random(SEED + 2)
+
+    def draw():
+        return train.encode_conversation(tokenizer, corpus.sample(fresh, held_out=False)[0])
+
+    seconds = train.train(decoder, draw if a.fresh else examples, steps, 32, lr, SEED, pad, teacher=teacher,
+                          log=log, probe=probe, bf16=not a.fp32, window=a.window, stop=a.stop)
     decoder.eval()
     decoder.write_llama2c(os.path.join(a.out, "model.bin"))  # first, so that the trained weights outlive scoring
     report = {"kind": a.kind, "seed": SEED, "config": config.__dict__, "parameters": config.parameters(),
               "trainingConversations": len(train_set), "steps": steps, "batch": 32, "learningRate": lr,
-              "batchWindow": a.window, "precision": "fp32" if a.fp32 else "bfloat16 autocast over fp32 weights",
+              "data": "fresh conversations for every batch" if a.fresh else f"the training split, batches from "
+                      f"windows of {a.window} by length", "precision": "fp32" if a.fp32 else "bfloat16 autocast over fp32 weights",
               "trainingSeconds": round(seconds)}
+    if a.stop:
+        report["stoppedAt"] = a.stop
     if a.init:
         # The run it continues: its own report when it sits next to the checkpoint (steps count this run only).
         earlier = os.path.join(os.path.dirname(os.path.abspath(a.init)), "forge.json")

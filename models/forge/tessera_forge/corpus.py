@@ -51,7 +51,7 @@ river|in a forest|on a bridge|at sunrise|in the fog|on a table|in space""".repla
 
 
 def _subject(s):
-    if s.rng.random() < 0.3:
+    if s.rng.random() < (0.15 if s.held_out else 0.3):
         return s.pick(SUBJECTS)
     return f"a {s.pick(ADJECTIVES)} {s.pick(NOUNS)} {s.pick(SCENES)}"
 
@@ -112,8 +112,16 @@ class _Sides:
         return OPENINGS[i] + body + ENDINGS[k]
 
     def pick(self, lists):
-        if lists is PEOPLE and self.rng.random() < 0.5:
-            return _name(self.rng, self.held_out)
+        """An entry of one of the entity lists, from this side's part. In training, half the time a made-up word
+        instead (capitalised where the list is), so that no slot can be filled from a closed list: a run whose
+        training entities all came from lists scored 0 of 30 on held-out image prompts and 4 of 35 on held-out facts,
+        writing a training word (`June`, `a red cabin`) where the request said an unseen one (`March`, `a quiet
+        tiger`); copying has to be the only strategy that works."""
+        if lists is PEOPLE and self.held_out and self.rng.random() < 0.5:
+            return _name(self.rng, True)
+        if not self.held_out and self.rng.random() < 0.5:
+            word = _word(self.rng, False)
+            return word.capitalize() if lists in (PEOPLE, PLACES, DAYS) else word
         return self.rng.choice(lists[1] if self.held_out else lists[0])
 
 
@@ -289,7 +297,7 @@ def _conversation(s):
         words = s.pick(PHRASES) if rng.random() < 0.4 else " ".join(
             _word(rng, s.held_out) for _ in range(rng.randint(1, 3)))
         return s.phrase(SAY).format(w=words), "final_answer", {"text": words}, None, None
-    greeting = s.pick(GREET)
+    greeting = rng.choice(GREET[0])
     return greeting, "final_answer", {"text": GREET_REPLY[greeting]}, None, None
 
 
