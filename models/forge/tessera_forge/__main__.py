@@ -125,7 +125,12 @@ def main():
     train_set = corpus.split(SEED, TRAIN_CONVERSATIONS, held_out=False)
     held_out = corpus.split(SEED + 1, a.held_out, held_out=True)
     if a.kind == "llm":
-        tokenizer = bpe.train([corpus.render(t) for t, _ in train_set], corpus.SPECIALS, LLM.vocab_size)
+        if a.init:
+            # Continuing keeps the vocabulary the checkpoint was trained with.
+            tokenizer = bpe.Tokenizer(corpus.SPECIALS,
+                                      _merges(os.path.join(os.path.dirname(os.path.abspath(a.init)), "tokenizer.json")))
+        else:
+            tokenizer = bpe.train([corpus.render(t) for t, _ in train_set], corpus.SPECIALS, LLM.vocab_size)
         config, steps, lr, teacher = LLM, a.steps or 1500, a.lr or 2e-3, None
     else:
         tokenizer = bpe.Tokenizer(corpus.SPECIALS, _merges(os.path.join(a.teacher, "tokenizer.json")))
