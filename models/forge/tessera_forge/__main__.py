@@ -82,6 +82,8 @@ def main():
     parser.add_argument("--stop", type=int, help="end after this many steps of a --steps schedule (its checkpoint)")
     parser.add_argument("--fresh", action="store_true",
                         help="draw fresh training conversations for every batch instead of the fixed training split")
+    parser.add_argument("--corpus", type=int, choices=[2, 3, 4], default=corpus.REVISION,
+                        help="the corpus revision to train on (held-out scores always use the current one's split)")
     a = parser.parse_args()
     if a.kind == "manifest":
         write_manifest(a.out)
@@ -122,8 +124,10 @@ def main():
         log_file.flush()
 
     started = time.time()
-    train_set = corpus.split(SEED, TRAIN_CONVERSATIONS, held_out=False)
+    # Held-out conversations come from the current revision, so that every run is scored on the same split.
     held_out = corpus.split(SEED + 1, a.held_out, held_out=True)
+    corpus.REVISION = a.corpus
+    train_set = corpus.split(SEED, TRAIN_CONVERSATIONS, held_out=False)
     if a.kind == "llm":
         if a.init:
             # Continuing keeps the vocabulary the checkpoint was trained with.
@@ -171,6 +175,7 @@ def main():
     decoder.eval()
     decoder.write_llama2c(os.path.join(a.out, "model.bin"))  # first, so that the trained weights outlive scoring
     report = {"kind": a.kind, "seed": SEED, "config": config.__dict__, "parameters": config.parameters(),
+              "corpusRevision": a.corpus,
               "trainingConversations": len(train_set), "steps": steps, "batch": 32, "learningRate": lr,
               "data": "fresh conversations for every batch" if a.fresh else f"the training split, batches from "
                       f"windows of {a.window} by length", "precision": "fp32" if a.fp32 else "bfloat16 autocast over fp32 weights",

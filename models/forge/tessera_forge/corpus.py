@@ -8,14 +8,21 @@ noun and scene lists), and the held-out split draws them from syllables and list
 its accuracy measures copying and composition rather than recall.
 """
 
-import zlib
-
 import random
+import re
+import zlib
 
 from .tools import NAMES, call_json
 
 SPECIALS = ["<|begin|>", "<|end|>", "<|system|>", "<|user|>", "<|assistant|>", "<|tool|>", "<|tool_call|>"]
 BEGIN, END, SYSTEM, USER, ASSISTANT, TOOL, TOOL_CALL = SPECIALS
+
+# The corpus's revision, so a checkpoint trained on an earlier one can be reproduced (``--corpus``). 2: made-up
+# training slots are single words. 3: made-up scenes keep a scene's shape and made-up phrases have 2-4 words (revision
+# 2 taught tool-llm to stop copying after one word), and requests to say something weigh double. 4: made-up entity
+# words are sometimes the requests' own words ("for", "me", "keep"), alone or glued to letters (revision 3 never
+# copied a held-out "forest" or "keep going": it had only learnt that those pieces end a request).
+REVISION = 4
 
 
 def _split(items):
@@ -82,6 +89,29 @@ def _word(rng, held_out):
     return "".join(rng.choice(syllables) for _ in range(rng.randint(2, 3)))
 
 
+def _template_words():
+    """The lower-case words the requests' openings, phrasings and endings are made of."""
+    words = set()
+    for text in OPENINGS + ENDINGS + [t for side in (CALC, SEARCH, REMEMBER, READ, SEG_POINT, SEG_BOX, DRAW,
+                                                     DRAW_DEFAULT, SAY) for t in side]:
+        for w in re.findall(r"[A-Za-z]+", re.sub(r"\{\w+\}", " ", text)):
+            words.add(w.lower())
+    return sorted(words)
+
+
+def _entity_word(rng):
+    """A made-up word for a training entity slot: from revision 4, a quarter of them are one of the requests' own
+    words, alone or glued to made-up letters, so that copying does not stop at a piece that also ends a request."""
+    if REVISION >= 4 and rng.random() < 0.25:
+        word = rng.choice(TEMPLATE_WORDS)
+        roll = rng.random()
+        if roll < 0.4:
+            return word
+        piece = _word(rng, False)[:rng.randint(2, 4)]
+        return word + piece if roll < 0.7 else piece + word
+    return _word(rng, False)
+
+
 def _name(rng, held_out):
     return _word(rng, held_out).capitalize()
 
@@ -123,13 +153,13 @@ class _Sides:
         if lists is PEOPLE and self.held_out and self.rng.random() < 0.5:
             return _name(self.rng, True)
         if not self.held_out and self.rng.random() < 0.5:
-            if lists is SCENES:
+            if REVISION >= 3 and lists is SCENES:
                 # A made-up scene keeps a scene's shape, so that a held-out "in a forest" is copied whole.
-                return f"{self.rng.choice(PREPOSITIONS)} {_word(self.rng, False)}"
-            if lists in (SUBJECTS, PHRASES, SIGNS):
+                return f"{self.rng.choice(PREPOSITIONS)} {_entity_word(self.rng)}"
+            if REVISION >= 3 and lists in (SUBJECTS, PHRASES, SIGNS):
                 # Several made-up words, as these are phrases: a single word taught it to stop after one.
-                return " ".join(_word(self.rng, False) for _ in range(self.rng.randint(2, 4)))
-            word = _word(self.rng, False)
+                return " ".join(_entity_word(self.rng) for _ in range(self.rng.randint(2, 4)))
+            word = _entity_word(self.rng)
             return word.capitalize() if lists in (PEOPLE, PLACES, DAYS) else word
         return self.rng.choice(lists[1] if self.held_out else lists[0])
 
@@ -249,6 +279,7 @@ SAY = ([
     "Please say {w}.", "Write {w}.", "Repeat after me: {w}", "Echo {w}.",
 ])
 GREET = (["Hi!", "Hello", "Thanks!", "Thank you", "Hey there", "Good job", "Bye", "Cheers!", "Howdy", "Hi"], ["Hi!", "Hello", "Thanks!", "Thank you", "Hey there", "Good job", "Bye", "Cheers!", "Howdy", "Hi"])
+TEMPLATE_WORDS = _template_words()
 GREET_REPLY = {"Hi!": "Hello! How can I help?", "Hello": "Hello! How can I help?", "Thanks!": "You're welcome!",
                "Thank you": "You're welcome!", "Hey there": "Hi! What can I do for you?",
                "Good job": "Thank you!", "Bye": "Goodbye!", "Cheers!": "Cheers!", "Howdy": "Hello! How can I help?",
@@ -260,7 +291,7 @@ def _conversation(s):
     rng = s.rng
     # Greetings have no entity to vary, so they stay out of the held-out split (it would repeat training verbatim).
     kind = rng.choices(["calc", "search", "remember", "read", "segment", "draw", "say", "greet"],
-                       weights=[3, 3, 3, 2, 3, 3, 3, 0 if s.held_out else 0.5])[0]
+                       weights=[3, 3, 3, 2, 3, 3, 3 if REVISION >= 3 else 1.5, 0 if s.held_out else 0.5])[0]
     if kind == "calc":
         q, expression = _arith(s)
         result = _evaluate(expression)
