@@ -148,14 +148,16 @@ class LlmGenerationTest extends ServiceContract {
     }
 
     @Test
-    void lists_the_model_with_its_context_and_no_tool_support() {
+    void lists_both_models_default_first_with_context_and_tool_support() {
         List<ModelInfo> models =
                 stub.listModels(ListModelsRequest.getDefaultInstance()).getModelsList();
-        assertThat(models).hasSize(1);
-        assertThat(models.get(0).getName()).isEqualTo("stories15m");
+        assertThat(models).extracting(ModelInfo::getName).containsExactly("stories15m", "tool-llm");
         assertThat(models.get(0).getContextLength()).isEqualTo(256);
         assertThat(models.get(0).getSupportsTools()).isFalse();
         assertThat(models.get(0).getIsDefault()).isTrue();
         assertThat(models.get(0).getLicense()).contains("MIT");
+        assertThat(models.get(1).getSupportsTools()).isTrue();
+        assertThat(models.get(1).getIsDefault()).isFalse();
+        assertThat(models.get(1).getSource()).contains("model forge");
     }
 }

@@ -7,7 +7,7 @@ import java.net.URI;
 import java.net.URL;
 import java.util.List;
 
-/** Schema-constrained answers over gRPC, always valid, on stories15m. */
+/** Schema-constrained answers over gRPC, always valid, on stories15m, tool-llm. */
 @QuarkusTest
 class LlmStructuredOutputTest extends StructuredOutputContract {
 
@@ -21,6 +21,6 @@ class LlmStructuredOutputTest extends StructuredOutputContract {
 
     @Override
     protected List<String> models() {
-        return List.of("stories15m");
+        return List.of("stories15m", "tool-llm");
     }
 }

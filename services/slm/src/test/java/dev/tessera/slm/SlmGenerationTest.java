@@ -63,10 +63,12 @@ class SlmGenerationTest extends ServiceContract {
     }
 
     @Test
-    void lists_the_quantized_model() {
+    void lists_the_quantized_models() {
         List<ModelInfo> models =
                 stub().listModels(ListModelsRequest.getDefaultInstance()).getModelsList();
-        assertThat(models).extracting(ModelInfo::getName).containsExactly("stories15m-q8");
+        assertThat(models).extracting(ModelInfo::getName).containsExactly("stories15m-q8", "tool-slm");
         assertThat(models.get(0).getDescription()).contains("int8");
+        assertThat(models.get(0).getSupportsTools()).isFalse();
+        assertThat(models.get(1).getSupportsTools()).isTrue();
     }
 }

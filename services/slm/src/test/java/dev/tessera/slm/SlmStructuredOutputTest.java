@@ -7,7 +7,7 @@ import java.net.URI;
 import java.net.URL;
 import java.util.List;
 
-/** Schema-constrained answers over gRPC, always valid, on stories15m-q8. */
+/** Schema-constrained answers over gRPC, always valid, on stories15m-q8 and tool-slm. */
 @QuarkusTest
 class SlmStructuredOutputTest extends StructuredOutputContract {
 
@@ -21,6 +21,6 @@ class SlmStructuredOutputTest extends StructuredOutputContract {
 
     @Override
     protected List<String> models() {
-        return List.of("stories15m-q8");
+        return List.of("stories15m-q8", "tool-slm");
     }
 }

@@ -46,7 +46,7 @@ public final class GpuCheck {
         StringBuilder report = new StringBuilder("## GPU check\n\n| model | prompts with equal greedy tokens "
                 + "| CPU tokens/s | CUDA tokens/s | CUDA / CPU |\n|---|---:|---:|---:|---:|\n");
         boolean allEqual = true;
-        for (String name : List.of("stories15m", "stories15m-q8")) {
+        for (String name : List.of("stories15m", "stories15m-q8", "tool-llm", "tool-slm")) {
             try (TextGenerationModel onCpu = TextGenerationModel.load(name, locator, cpu);
                     TextGenerationModel onGpu = TextGenerationModel.load(name, locator, cuda)) {
                 int equal = 0;

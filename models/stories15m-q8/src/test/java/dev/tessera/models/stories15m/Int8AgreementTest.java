@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tessera.runtime.engine.EngineSettings;
 import dev.tessera.runtime.engine.OnnxEngine;
+import dev.tessera.runtime.generate.Agreement;
 import dev.tessera.runtime.generate.ChatMessage;
-import dev.tessera.runtime.generate.GenerationParams;
-import dev.tessera.runtime.generate.SamplingParams;
 import dev.tessera.runtime.generate.TextGenerationModel;
 import dev.tessera.runtime.model.ModelLocator;
 import java.nio.file.Files;
@@ -69,88 +68,15 @@ class Int8AgreementTest {
 
     @Test
     void int8_agrees_with_fp32_on_next_tokens_and_their_distribution() throws Exception {
-        int positions = 0;
-        int agree = 0;
-        double klSum = 0;
-        double klWorst = 0;
-        int prefixSum = 0;
-        int identical = 0;
-        for (String text : PROMPTS) {
-            int[] prompt = fp32.prompt(List.of(new ChatMessage(ChatMessage.Role.USER, text)));
-            GenerationParams greedy = new GenerationParams(SamplingParams.GREEDY, TOKENS, List.of(), Long.MAX_VALUE);
-            int[] a = fp32.generate(prompt, greedy, s -> {}, () -> false).tokens();
-            int[] b = int8.generate(prompt, greedy, s -> {}, () -> false).tokens();
-            int prefix = 0;
-            while (prefix < Math.min(a.length, b.length) && a[prefix] == b[prefix]) {
-                prefix++;
-            }
-            prefixSum += prefix;
-            if (prefix == a.length && a.length == b.length) {
-                identical++;
-            }
-
-            int[] sequence = new int[prompt.length + a.length];
-            System.arraycopy(prompt, 0, sequence, 0, prompt.length);
-            System.arraycopy(a, 0, sequence, prompt.length, a.length);
-            float[][] la = fp32.logitsPerPosition(sequence);
-            float[][] lb = int8.logitsPerPosition(sequence);
-            for (int pos = prompt.length - 1; pos < sequence.length - 1; pos++) {
-                positions++;
-                if (argmax(la[pos]) == argmax(lb[pos])) {
-                    agree++;
-                }
-                double kl = kl(la[pos], lb[pos]);
-                klSum += kl;
-                klWorst = Math.max(klWorst, kl);
-            }
-        }
-        double agreement = (double) agree / positions;
-        double meanKl = klSum / positions;
-        double meanPrefix = (double) prefixSum / PROMPTS.size();
-        String report = String.format(
-                "int8 vs fp32, %d prompts x %d greedy tokens (%d positions): teacher-forced top-1 agreement %.4f, "
-                        + "next-token KL(fp32||int8) mean %.5f nats (worst %.4f); free-running: %d/%d continuations "
-                        + "identical, mean identical prefix %.1f tokens",
-                PROMPTS.size(), TOKENS, positions, agreement, meanKl, klWorst, identical, PROMPTS.size(), meanPrefix);
+        List<int[]> prompts = PROMPTS.stream()
+                .map(text -> fp32.prompt(List.of(new ChatMessage(ChatMessage.Role.USER, text))))
+                .toList();
+        Agreement agreement = Agreement.measure(fp32, int8, prompts, TOKENS);
+        String report = "int8 vs fp32, " + TOKENS + " greedy tokens: " + agreement;
         System.out.println(report);
         Files.writeString(Path.of("target/int8-agreement.txt"), report + System.lineSeparator());
-        assertThat(agreement).as(report).isGreaterThanOrEqualTo(0.96);
-        assertThat(meanKl).as(report).isLessThanOrEqualTo(0.005);
-        assertThat(meanPrefix).as(report).isGreaterThanOrEqualTo(24);
-    }
-
-    static int argmax(float[] x) {
-        int best = 0;
-        for (int i = 1; i < x.length; i++) {
-            if (x[i] > x[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
-    /** KL(p || q) in nats between the softmax of two logit vectors. */
-    static double kl(float[] p, float[] q) {
-        double[] lp = logSoftmax(p);
-        double[] lq = logSoftmax(q);
-        double sum = 0;
-        for (int i = 0; i < lp.length; i++) {
-            sum += Math.exp(lp[i]) * (lp[i] - lq[i]);
-        }
-        return sum;
-    }
-
-    static double[] logSoftmax(float[] x) {
-        double max = x[argmax(x)];
-        double sum = 0;
-        for (float v : x) {
-            sum += Math.exp(v - max);
-        }
-        double log = Math.log(sum) + max;
-        double[] out = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            out[i] = x[i] - log;
-        }
-        return out;
+        assertThat(agreement.topOne()).as(report).isGreaterThanOrEqualTo(0.96);
+        assertThat(agreement.meanKl()).as(report).isLessThanOrEqualTo(0.005);
+        assertThat(agreement.meanIdenticalPrefix()).as(report).isGreaterThanOrEqualTo(24);
     }
 }
