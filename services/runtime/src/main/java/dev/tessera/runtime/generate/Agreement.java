@@ -99,12 +99,7 @@ public record Agreement(
     }
 
     private static double[] logSoftmax(float[] x) {
-        double max = x[Sampler.argmax(x)];
-        double sum = 0;
-        for (float v : x) {
-            sum += Math.exp(v - max);
-        }
-        double log = Math.log(sum) + max;
+        double log = Sampler.logSumExp(x);
         double[] out = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             out[i] = x[i] - log;

@@ -149,11 +149,16 @@ final class Sampler {
     }
 
     static double logSoftmaxAt(float[] logits, int index) {
-        float max = logits[argmax(logits)];
+        return logits[index] - logSumExp(logits);
+    }
+
+    /** log(sum(exp(x))), shifted by the maximum so that no term overflows. */
+    static double logSumExp(float[] x) {
+        float max = x[argmax(x)];
         double sum = 0;
-        for (float l : logits) {
-            sum += Math.exp(l - max);
+        for (float v : x) {
+            sum += Math.exp(v - max);
         }
-        return logits[index] - max - Math.log(sum);
+        return max + Math.log(sum);
     }
 }
