@@ -2,11 +2,11 @@ package dev.tessera.benchmark;
 
 import dev.tessera.runtime.engine.EngineSettings;
 import dev.tessera.runtime.engine.OnnxEngine;
-import dev.tessera.runtime.generate.ChatMessage;
-import dev.tessera.runtime.generate.GenerationParams;
-import dev.tessera.runtime.generate.SamplingParams;
-import dev.tessera.runtime.generate.TextGenerationModel;
 import dev.tessera.runtime.model.ModelLocator;
+import dev.tessera.textgen.decoding.ChatMessage;
+import dev.tessera.textgen.decoding.GenerationParams;
+import dev.tessera.textgen.decoding.SamplingParams;
+import dev.tessera.textgen.decoding.TextGenerationModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

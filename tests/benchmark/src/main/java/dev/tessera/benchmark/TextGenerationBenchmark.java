@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.runtime.engine.EngineSettings;
 import dev.tessera.runtime.engine.OnnxEngine;
-import dev.tessera.runtime.generate.ChatMessage;
-import dev.tessera.runtime.generate.DecoderModel;
-import dev.tessera.runtime.generate.TextGenerationModel;
 import dev.tessera.runtime.model.ModelLocator;
+import dev.tessera.textgen.decoding.ChatMessage;
+import dev.tessera.textgen.decoding.DecoderModel;
+import dev.tessera.textgen.decoding.GenerationParams;
+import dev.tessera.textgen.decoding.SamplingParams;
+import dev.tessera.textgen.decoding.TextGenerationModel;
 import dev.tessera.textgen.grpc.v1.GenerateRequest;
 import dev.tessera.textgen.grpc.v1.GenerateStreamRequest;
 import dev.tessera.textgen.grpc.v1.GenerateStreamResponse;
@@ -19,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -248,11 +251,7 @@ public final class TextGenerationBenchmark {
                 int[] prompt = model.prompt(List.of(new ChatMessage(ChatMessage.Role.USER, text)));
                 times.add(model.generate(
                                         prompt,
-                                        new dev.tessera.runtime.generate.GenerationParams(
-                                                dev.tessera.runtime.generate.SamplingParams.GREEDY,
-                                                1,
-                                                List.of(),
-                                                Long.MAX_VALUE),
+                                        new GenerationParams(SamplingParams.GREEDY, 1, List.of(), Long.MAX_VALUE),
                                         piece -> {},
                                         () -> false)
                                 .firstTokenNanos()
@@ -272,7 +271,7 @@ public final class TextGenerationBenchmark {
         length++;
         long start = System.nanoTime();
         for (int i = 0; i < tokens; i++) {
-            int[] ids = java.util.Arrays.copyOf(sequence, length);
+            int[] ids = Arrays.copyOf(sequence, length);
             int next = argmax(model.logits(ids));
             if (length < sequence.length) {
                 sequence[length++] = next;
@@ -408,7 +407,7 @@ public final class TextGenerationBenchmark {
 
     static double median(double[] values) {
         double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         return sorted[sorted.length / 2];
     }
 

@@ -4,16 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.runtime.engine.EngineSettings;
 import dev.tessera.runtime.engine.OnnxEngine;
-import dev.tessera.runtime.generate.ChatMessage;
-import dev.tessera.runtime.generate.GenerationParams;
-import dev.tessera.runtime.generate.GenerationResult;
-import dev.tessera.runtime.generate.OutputFormat;
-import dev.tessera.runtime.generate.SamplingParams;
-import dev.tessera.runtime.generate.TextGenerationModel;
-import dev.tessera.runtime.generate.schema.JsonConstraint;
-import dev.tessera.runtime.generate.schema.Schema;
-import dev.tessera.runtime.generate.schema.SchemaCompiler;
 import dev.tessera.runtime.model.ModelLocator;
+import dev.tessera.textgen.decoding.ChatMessage;
+import dev.tessera.textgen.decoding.GenerationParams;
+import dev.tessera.textgen.decoding.GenerationResult;
+import dev.tessera.textgen.decoding.OutputFormat;
+import dev.tessera.textgen.decoding.SamplingParams;
+import dev.tessera.textgen.decoding.TextGenerationModel;
+import dev.tessera.textgen.decoding.schema.JsonConstraint;
+import dev.tessera.textgen.decoding.schema.Schema;
+import dev.tessera.textgen.decoding.schema.SchemaCompiler;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -262,7 +262,7 @@ public final class ToolUseBenchmark {
                             () -> false);
                     nanos += System.nanoTime() - start;
                     tokens += r.completionTokens()
-                            + (r.finishReason() == dev.tessera.runtime.generate.FinishReason.STOP ? 1 : 0);
+                            + (r.finishReason() == dev.tessera.textgen.decoding.FinishReason.STOP ? 1 : 0);
                 }
                 if (round > 0) {
                     best[mode] = Math.min(best[mode], nanos / 1e6 / tokens);

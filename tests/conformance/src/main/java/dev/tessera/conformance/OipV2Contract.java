@@ -39,7 +39,7 @@ public abstract class OipV2Contract extends ServiceContract {
     protected abstract ModelInferRequest validInferRequest();
 
     /** A {@code [1, n]} INT64 input with typed contents, the shape token ids and masks take. */
-    protected static ModelInferRequest.InferInputTensor int64(String name, java.util.List<Long> values) {
+    protected static ModelInferRequest.InferInputTensor int64(String name, List<Long> values) {
         return ModelInferRequest.InferInputTensor.newBuilder()
                 .setName(name)
                 .setDatatype("INT64")

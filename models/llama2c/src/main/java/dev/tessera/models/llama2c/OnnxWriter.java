@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,7 +117,7 @@ public final class OnnxWriter {
         }
         if (elements * type.bytes != raw.length) {
             throw new IllegalArgumentException(
-                    name + ": " + raw.length + " bytes do not fill dims " + java.util.Arrays.toString(dims));
+                    name + ": " + raw.length + " bytes do not fill dims " + Arrays.toString(dims));
         }
         ByteString.Output out = ByteString.newOutput(raw.length + 64);
         write(out, stream -> {

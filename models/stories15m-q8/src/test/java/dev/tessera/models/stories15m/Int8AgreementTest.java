@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tessera.runtime.engine.EngineSettings;
 import dev.tessera.runtime.engine.OnnxEngine;
-import dev.tessera.runtime.generate.Agreement;
-import dev.tessera.runtime.generate.ChatMessage;
-import dev.tessera.runtime.generate.TextGenerationModel;
 import dev.tessera.runtime.model.ModelLocator;
+import dev.tessera.textgen.decoding.Agreement;
+import dev.tessera.textgen.decoding.ChatMessage;
+import dev.tessera.textgen.decoding.TextGenerationModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tessera.runtime.engine.EngineSettings;
 import dev.tessera.runtime.engine.OnnxEngine;
-import dev.tessera.runtime.generate.GenerationParams;
-import dev.tessera.runtime.generate.GenerationResult;
-import dev.tessera.runtime.generate.SamplingParams;
-import dev.tessera.runtime.generate.TextGenerationModel;
 import dev.tessera.runtime.model.ModelLocator;
+import dev.tessera.textgen.decoding.GenerationParams;
+import dev.tessera.textgen.decoding.GenerationResult;
+import dev.tessera.textgen.decoding.SamplingParams;
+import dev.tessera.textgen.decoding.TextGenerationModel;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,8 +75,8 @@ class Stories15mParityTest {
     @Test
     void first_32_greedy_tokens_and_their_text_equal_llama2c_for_every_prompt() throws Exception {
         for (Llama2cReference.Result r : reference) {
-            int[] prompt = model.prompt(List.of(new dev.tessera.runtime.generate.ChatMessage(
-                    dev.tessera.runtime.generate.ChatMessage.Role.USER, r.prompt())));
+            int[] prompt = model.prompt(List.of(new dev.tessera.textgen.decoding.ChatMessage(
+                    dev.tessera.textgen.decoding.ChatMessage.Role.USER, r.prompt())));
             GenerationResult ours = model.generate(
                     prompt,
                     new GenerationParams(SamplingParams.GREEDY, TOKENS, List.of(), Long.MAX_VALUE),
@@ -101,8 +101,8 @@ class Stories15mParityTest {
     void next_token_logits_after_each_prompt_match_llama2c_within_tolerance() throws Exception {
         float worst = 0;
         for (Llama2cReference.Result r : reference) {
-            int[] prompt = model.prompt(List.of(new dev.tessera.runtime.generate.ChatMessage(
-                    dev.tessera.runtime.generate.ChatMessage.Role.USER, r.prompt())));
+            int[] prompt = model.prompt(List.of(new dev.tessera.textgen.decoding.ChatMessage(
+                    dev.tessera.textgen.decoding.ChatMessage.Role.USER, r.prompt())));
             float[] ours = model.logits(prompt);
             assertThat(ours).hasSize(r.logits().length);
             for (int i = 0; i < ours.length; i++) {

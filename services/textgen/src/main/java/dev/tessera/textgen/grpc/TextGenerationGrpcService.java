@@ -1,12 +1,14 @@
 package dev.tessera.textgen.grpc;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tessera.runtime.error.GrpcErrors;
 import dev.tessera.runtime.error.ServiceException;
-import dev.tessera.runtime.generate.schema.Schema;
-import dev.tessera.runtime.generate.schema.SchemaCompiler;
-import dev.tessera.runtime.generate.schema.SchemaException;
 import dev.tessera.textgen.config.TextGenerationConfig;
+import dev.tessera.textgen.decoding.schema.Schema;
+import dev.tessera.textgen.decoding.schema.SchemaCompiler;
+import dev.tessera.textgen.decoding.schema.SchemaException;
 import dev.tessera.textgen.grpc.v1.GenerateRequest;
 import dev.tessera.textgen.grpc.v1.GenerateResponse;
 import dev.tessera.textgen.grpc.v1.GenerateStreamRequest;
@@ -268,8 +270,8 @@ public class TextGenerationGrpcService implements TextGeneration {
 
     private static boolean isJsonObject(String text) {
         try {
-            return JSON.readTree(text) instanceof com.fasterxml.jackson.databind.node.ObjectNode;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return JSON.readTree(text) instanceof ObjectNode;
+        } catch (JsonProcessingException e) {
             return false;
         }
     }

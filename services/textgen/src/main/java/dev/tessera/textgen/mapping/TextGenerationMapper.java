@@ -1,10 +1,10 @@
 package dev.tessera.textgen.mapping;
 
 import dev.tessera.common.grpc.v1.Usage;
-import dev.tessera.runtime.generate.ChatMessage;
-import dev.tessera.runtime.generate.FinishReason;
-import dev.tessera.runtime.generate.GenerationResult;
-import dev.tessera.runtime.generate.OutputFormat;
+import dev.tessera.textgen.decoding.ChatMessage;
+import dev.tessera.textgen.decoding.FinishReason;
+import dev.tessera.textgen.decoding.GenerationResult;
+import dev.tessera.textgen.decoding.OutputFormat;
 import dev.tessera.textgen.grpc.v1.GenerateRequest;
 import dev.tessera.textgen.grpc.v1.GenerateResponse;
 import dev.tessera.textgen.grpc.v1.GenerateStreamResponse;
@@ -96,7 +96,7 @@ public final class TextGenerationMapper {
                 role,
                 message.getContent(),
                 message.getToolCallsList().stream()
-                        .map(c -> new dev.tessera.runtime.generate.ToolCall(c.getName(), c.getArgumentsJson()))
+                        .map(c -> new dev.tessera.textgen.decoding.ToolCall(c.getName(), c.getArgumentsJson()))
                         .toList());
     }
 

@@ -1,8 +1,8 @@
 package dev.tessera.textgen.service;
 
-import dev.tessera.runtime.generate.ChatMessage;
-import dev.tessera.runtime.generate.OutputFormat;
-import dev.tessera.runtime.generate.schema.Schema;
+import dev.tessera.textgen.decoding.ChatMessage;
+import dev.tessera.textgen.decoding.OutputFormat;
+import dev.tessera.textgen.decoding.schema.Schema;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;

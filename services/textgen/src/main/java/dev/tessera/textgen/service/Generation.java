@@ -1,7 +1,7 @@
 package dev.tessera.textgen.service;
 
-import dev.tessera.runtime.generate.GenerationEngine;
-import dev.tessera.runtime.generate.GenerationResult;
+import dev.tessera.textgen.decoding.GenerationEngine;
+import dev.tessera.textgen.decoding.GenerationResult;
 import java.util.concurrent.CompletableFuture;
 
 /**

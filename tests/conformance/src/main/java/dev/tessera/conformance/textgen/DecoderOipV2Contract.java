@@ -4,6 +4,7 @@ import dev.tessera.conformance.OipV2Contract;
 import dev.tessera.inference.grpc.v2.InferTensorContents;
 import dev.tessera.inference.grpc.v2.ModelInferRequest;
 import java.util.List;
+import java.util.stream.LongStream;
 
 /**
  * OIP v2 on a decoder-with-past model: the valid request is a three-token prefill (BOS and two tokens) with an empty
@@ -31,8 +32,7 @@ public abstract class DecoderOipV2Contract extends OipV2Contract {
                 .addInputs(int64("input_ids", ids))
                 .addInputs(int64("attention_mask", ids.stream().map(id -> 1L).toList()))
                 .addInputs(int64(
-                        "position_ids",
-                        java.util.stream.LongStream.range(0, ids.size()).boxed().toList()));
+                        "position_ids", LongStream.range(0, ids.size()).boxed().toList()));
         for (int layer = 0; layer < layers(); layer++) {
             for (String kind : List.of("key", "value")) {
                 request.addInputs(ModelInferRequest.InferInputTensor.newBuilder()
