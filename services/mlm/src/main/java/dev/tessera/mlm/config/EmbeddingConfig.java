@@ -1,24 +1,19 @@
 package dev.tessera.mlm.config;
 
 import dev.tessera.runtime.config.BatchingConfig;
+import dev.tessera.runtime.serving.FamilyConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.util.List;
-import java.util.Optional;
 
-/** Settings of the embedding service, under {@code tessera.mlm}. */
-@ConfigMapping(prefix = "tessera.mlm")
-public interface EmbeddingConfig {
+/**
+ * Settings of the embedding service, under {@code tessera.mlm}: the models and default it shares in shape with every
+ * family ({@link FamilyConfig}), its request limits and its batching.
+ */
+@ConfigMapping(prefix = "tessera." + EmbeddingConfig.FAMILY)
+public interface EmbeddingConfig extends FamilyConfig {
 
-    /**
-     * The models to load at startup, by manifest name. Each costs memory and startup time, so production loads only
-     * what it routes to.
-     */
-    @WithDefault("e5-small-v2-q")
-    List<String> models();
-
-    /** The model used when a request names none; the first of {@link #models()} when unset. */
-    Optional<String> defaultModel();
+    /** The family's one name: directory {@code services/mlm}, config {@code tessera.mlm}, manifest family {@code mlm}. */
+    String FAMILY = "mlm";
 
     /** The most inputs one request may carry, so one caller cannot monopolise the batcher. */
     @WithDefault("256")

@@ -5,31 +5,61 @@ import dev.tessera.embedding.grpc.v1.EmbedResponse;
 import dev.tessera.embedding.grpc.v1.ListModelsResponse;
 import dev.tessera.embedding.grpc.v1.ModelInfo;
 import dev.tessera.embedding.grpc.v1.Vector;
+import dev.tessera.mlm.config.EmbeddingConfig;
 import dev.tessera.mlm.service.EmbedCommand;
 import dev.tessera.mlm.service.EmbedResult;
 import dev.tessera.mlm.service.InputType;
 import dev.tessera.mlm.service.ModelDescription;
 import dev.tessera.runtime.error.ServiceException;
-import dev.tessera.runtime.usage.Usage;
-import io.grpc.Context;
-import io.grpc.Deadline;
+import dev.tessera.runtime.grpc.RequestDeadlines;
+import dev.tessera.runtime.usage.UsageMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
-/** Maps between the embedding contract's protobuf messages and the service's domain types, both ways. */
-public final class EmbeddingMapper {
+/**
+ * Between the embedding contract's messages and the service's domain types, both ways. On the way in it checks what
+ * does not depend on the model (counts, sizes, enum values, the deadline), each error naming its field.
+ */
+@ApplicationScoped
+public class EmbeddingMapper {
 
-    private EmbeddingMapper() {}
+    private final EmbeddingConfig config;
+    private final RequestDeadlines deadlines;
 
-    /** A validated request as a domain command; the deadline comes from the gRPC context. */
-    public static EmbedCommand toCommand(EmbedRequest request) {
-        Deadline deadline = Context.current().getDeadline();
-        long deadlineNanos =
-                deadline == null ? Long.MAX_VALUE : System.nanoTime() + deadline.timeRemaining(TimeUnit.NANOSECONDS);
+    @Inject
+    public EmbeddingMapper(EmbeddingConfig config, RequestDeadlines deadlines) {
+        this.config = config;
+        this.deadlines = deadlines;
+    }
+
+    /** A request as a domain command, or INVALID_ARGUMENT / DEADLINE_EXCEEDED naming the field. */
+    public EmbedCommand toCommand(EmbedRequest request) {
+        int count = request.getInputsCount();
+        if (count == 0) {
+            throw ServiceException.invalidArgument("inputs", "at least one input is required");
+        }
+        if (count > config.maxInputs()) {
+            throw ServiceException.invalidArgument(
+                    "inputs", "has " + count + " entries; the limit is " + config.maxInputs() + " per request");
+        }
+        for (int i = 0; i < count; i++) {
+            String input = request.getInputs(i);
+            if (input.isBlank()) {
+                throw ServiceException.invalidArgument("inputs[" + i + "]", "must not be empty");
+            }
+            if (input.length() > config.maxInputChars()) {
+                throw ServiceException.invalidArgument(
+                        "inputs[" + i + "]",
+                        "has " + input.length() + " characters; the limit is " + config.maxInputChars());
+            }
+        }
+        InputType type = toInputType(request.getInputType());
+        long deadlineNanos = deadlines.resolve(request.getMetadata(), "metadata");
         return new EmbedCommand(
                 List.copyOf(request.getInputsList()),
-                toInputType(request.getInputType()),
+                type,
                 !request.hasNormalize() || request.getNormalize(),
                 request.getTruncate(),
                 request.getModel().isEmpty() ? Optional.empty() : Optional.of(request.getModel()),
@@ -45,11 +75,11 @@ public final class EmbeddingMapper {
         };
     }
 
-    public static EmbedResponse toResponse(EmbedResult result) {
+    public EmbedResponse toResponse(EmbedResult result) {
         EmbedResponse.Builder out = EmbedResponse.newBuilder()
                 .setDimension(result.dimension())
                 .setModel(result.model())
-                .setUsage(toUsage(result.usage()));
+                .setUsage(UsageMapper.toProto(result.usage()));
         for (EmbedResult.Embedded e : result.vectors()) {
             Vector.Builder v = Vector.newBuilder().setTokenCount(e.tokens()).setTruncated(e.truncated());
             for (float x : e.vector()) {
@@ -60,7 +90,7 @@ public final class EmbeddingMapper {
         return out.build();
     }
 
-    public static ListModelsResponse toResponse(List<ModelDescription> models) {
+    public ListModelsResponse toResponse(List<ModelDescription> models) {
         ListModelsResponse.Builder out = ListModelsResponse.newBuilder();
         for (ModelDescription m : models) {
             out.addModels(ModelInfo.newBuilder()
@@ -73,16 +103,5 @@ public final class EmbeddingMapper {
                     .setLicense(m.license()));
         }
         return out.build();
-    }
-
-    public static dev.tessera.common.grpc.v1.Usage toUsage(Usage usage) {
-        return dev.tessera.common.grpc.v1.Usage.newBuilder()
-                .setInputTokens(usage.inputTokens())
-                .setOutputTokens(usage.outputTokens())
-                .setItems(usage.items())
-                .setComputeMs(usage.computeMillis())
-                .setImages(usage.images())
-                .setPixels(usage.pixels())
-                .build();
     }
 }

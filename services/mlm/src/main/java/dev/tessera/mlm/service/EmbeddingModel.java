@@ -7,10 +7,13 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.tessera.mlm.config.EmbeddingConfig;
 import dev.tessera.runtime.engine.LoadedModel;
 import dev.tessera.runtime.engine.OnnxEngine;
+import dev.tessera.runtime.engine.Resources;
 import dev.tessera.runtime.model.ModelLoadException;
 import dev.tessera.runtime.model.ModelLocator;
+import dev.tessera.runtime.serving.ServedModel;
 import dev.tessera.runtime.tokenizer.Tokenizers;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -28,7 +31,7 @@ import java.util.Set;
  * similar length, pads, runs and pools. Batching across requests and normalisation belong to the caller, so the
  * benchmark can drive this class directly as the in-process baseline.
  */
-public final class EmbeddingModel {
+public final class EmbeddingModel implements ServedModel {
 
     private static final String INPUT_IDS = "input_ids";
     private static final String ATTENTION_MASK = "attention_mask";
@@ -79,18 +82,29 @@ public final class EmbeddingModel {
         check();
     }
 
-    /** Locates, verifies and opens a model by name. */
+    /** Locates, verifies and opens a model by name, as tools and tests outside a service do. */
     public static EmbeddingModel load(String name, ModelLocator locator, OnnxEngine engine) {
-        ModelLocator.LocatedModel located = locator.locate(name);
-        if (!"embedding".equals(located.manifest().family())) {
+        return open(locator.locate(name), engine);
+    }
+
+    /** Verifies and opens a located model: its {@code mlm} manifest section, tokenizer and session. */
+    public static EmbeddingModel open(ModelLocator.LocatedModel located, OnnxEngine engine) {
+        String name = located.manifest().name();
+        if (!EmbeddingConfig.FAMILY.equals(located.manifest().family())) {
             throw new ModelLoadException(
-                    "model '" + name + "' is a " + located.manifest().family() + " model, not an embedding model");
+                    "model '" + name + "' is a '" + located.manifest().family() + "' model, not an embedding ('"
+                            + EmbeddingConfig.FAMILY + "') model");
         }
-        EmbeddingSpec spec = located.manifest().section("embedding", EmbeddingSpec.class, locator.mapper());
+        EmbeddingSpec spec = located.manifest().familySection(EmbeddingSpec.class);
         HuggingFaceTokenizer tokenizer =
                 Tokenizers.load(located, located.manifest().limits().maxTokens());
         OrtSession session = engine.open(located);
-        return new EmbeddingModel(LoadedModel.of(located.manifest(), session), spec, tokenizer, engine.environment());
+        try {
+            return new EmbeddingModel(
+                    LoadedModel.of(located.manifest(), session), spec, tokenizer, engine.environment());
+        } catch (RuntimeException e) {
+            throw Resources.closeAfter(e, tokenizer, session);
+        }
     }
 
     private void check() {
@@ -111,10 +125,7 @@ public final class EmbeddingModel {
         }
     }
 
-    public String name() {
-        return loaded.name();
-    }
-
+    @Override
     public LoadedModel loaded() {
         return loaded;
     }
@@ -292,8 +303,14 @@ public final class EmbeddingModel {
         return v;
     }
 
-    /** Releases the tokenizer's native memory; the session is closed by the registry. */
+    /** Releases the tokenizer's and the session's native memory; this model is the session's only owner. */
+    @Override
     public void close() {
         tokenizer.close();
+        try {
+            loaded.session().close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("cannot close the session of model '" + name() + "'", e);
+        }
     }
 }

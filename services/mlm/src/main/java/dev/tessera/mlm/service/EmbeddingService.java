@@ -1,13 +1,17 @@
 package dev.tessera.mlm.service;
 
+import ai.onnxruntime.OrtException;
 import dev.tessera.mlm.config.EmbeddingConfig;
 import dev.tessera.runtime.batch.BatchPolicy;
 import dev.tessera.runtime.batch.Batched;
 import dev.tessera.runtime.batch.MicroBatcher;
+import dev.tessera.runtime.engine.LoadedModel;
 import dev.tessera.runtime.engine.ModelRegistry;
 import dev.tessera.runtime.engine.OnnxEngine;
 import dev.tessera.runtime.error.ServiceException;
 import dev.tessera.runtime.model.ModelLocator;
+import dev.tessera.runtime.serving.ServedModel;
+import dev.tessera.runtime.serving.ServedModels;
 import dev.tessera.runtime.usage.Usage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -17,10 +21,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Embeds text with the configured models. Each model gets its own micro-batcher, so inputs from concurrent requests
@@ -33,16 +35,26 @@ public class EmbeddingService {
             "Warm-up sentence so the first real request does not pay for allocation.",
             "A second, longer warm-up sentence gives the batch a ragged edge, the way real traffic does.");
 
-    /** A model that is ready to serve, with its batcher. */
-    private record Serving(EmbeddingModel model, MicroBatcher<EmbeddingModel.Input, EmbeddingModel.Output> batcher) {}
+    /** A model that is ready to serve, with its batcher; closing it stops the batcher, then frees the model. */
+    private record Serving(EmbeddingModel model, MicroBatcher<EmbeddingModel.Input, EmbeddingModel.Output> batcher)
+            implements ServedModel {
+
+        @Override
+        public LoadedModel loaded() {
+            return model.loaded();
+        }
+
+        @Override
+        public void close() {
+            batcher.close();
+            model.close();
+        }
+    }
 
     private final EmbeddingConfig config;
-    private final ModelRegistry registry;
-    private final ModelLocator locator;
     private final OnnxEngine engine;
     private final MeterRegistry meters;
-    private final Map<String, Serving> serving = new ConcurrentHashMap<>();
-    private final String defaultModel;
+    private final ServedModels<Serving> models;
 
     @Inject
     public EmbeddingService(
@@ -52,76 +64,47 @@ public class EmbeddingService {
             OnnxEngine engine,
             MeterRegistry meters) {
         this.config = config;
-        this.registry = registry;
-        this.locator = locator;
         this.engine = engine;
         this.meters = meters;
-        if (config.models().size() != config.models().stream().distinct().count()) {
-            throw new IllegalStateException("tessera.mlm.models lists a model twice: " + config.models());
-        }
-        this.defaultModel = config.defaultModel().orElse(config.models().get(0));
-        if (!config.models().contains(defaultModel)) {
-            throw new IllegalStateException("tessera.mlm.default-model '" + defaultModel
-                    + "' is not among tessera.mlm.models " + config.models());
-        }
+        this.models = new ServedModels<>(EmbeddingConfig.FAMILY, config, registry, locator);
     }
 
     void onStart(@Observes StartupEvent event) {
         BatchPolicy policy = config.batching().policy();
-        registry.loadInBackground(config.models(), name -> {
-            EmbeddingModel model = EmbeddingModel.load(name, locator, engine);
-            warm(model, policy.maxBatchSize());
-            MicroBatcher<EmbeddingModel.Input, EmbeddingModel.Output> batcher =
-                    new MicroBatcher<>(name, policy, model::embed, meters);
-            serving.put(name, new Serving(model, batcher));
-            return model.loaded();
-        });
+        models.loadInBackground(
+                located -> {
+                    EmbeddingModel model = EmbeddingModel.open(located, engine);
+                    return new Serving(model, new MicroBatcher<>(model.name(), policy, model::embed, meters));
+                },
+                serving -> warm(serving.model(), policy.maxBatchSize()));
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        serving.values().forEach(s -> {
-            s.batcher().close();
-            s.model().close();
-        });
+        models.close();
     }
 
-    private static void warm(EmbeddingModel model, int batchSize) {
-        try {
-            List<EmbeddingModel.Input> batch = new ArrayList<>();
-            for (int i = 0; i < Math.max(1, Math.min(batchSize, 8)); i++) {
-                batch.add(new EmbeddingModel.Input(WARMUP.get(i % WARMUP.size()), InputType.PASSAGE));
-            }
-            model.embed(batch.subList(0, 1));
-            model.embed(batch);
-        } catch (Exception e) {
-            throw new IllegalStateException("warm-up of model '" + model.name() + "' failed: " + e.getMessage(), e);
+    private static void warm(EmbeddingModel model, int batchSize) throws OrtException {
+        List<EmbeddingModel.Input> batch = new ArrayList<>();
+        for (int i = 0; i < Math.max(1, Math.min(batchSize, 8)); i++) {
+            batch.add(new EmbeddingModel.Input(WARMUP.get(i % WARMUP.size()), InputType.PASSAGE));
         }
+        model.embed(batch.subList(0, 1));
+        model.embed(batch);
     }
 
     /** The loaded models, default first. */
     public List<ModelDescription> models() {
-        List<ModelDescription> out = new ArrayList<>();
-        for (String name : config.models()) {
-            Serving s = serving.get(name);
-            if (s == null) {
-                continue;
-            }
-            EmbeddingModel m = s.model();
-            ModelDescription d = new ModelDescription(
-                    name,
+        return models.list((serving, isDefault) -> {
+            EmbeddingModel m = serving.model();
+            return new ModelDescription(
+                    m.name(),
                     m.spec().dimension(),
                     m.maxTokens(),
                     m.spec().pooling().name(),
-                    name.equals(defaultModel),
+                    isDefault,
                     m.loaded().manifest().source(),
                     m.loaded().manifest().license());
-            if (d.isDefault()) {
-                out.add(0, d);
-            } else {
-                out.add(d);
-            }
-        }
-        return out;
+        });
     }
 
     /**
@@ -129,9 +112,9 @@ public class EmbeddingService {
      * fails the request when the command does not allow truncation.
      */
     public CompletionStage<EmbedResult> embed(EmbedCommand command) {
-        String name = command.model().filter(m -> !m.isEmpty()).orElse(defaultModel);
-        Serving s = resolve(name);
+        Serving s = models.resolve(command.model());
         EmbeddingModel model = s.model();
+        String name = model.name();
         List<EmbeddingModel.Input> inputs = command.inputs().stream()
                 .map(text -> new EmbeddingModel.Input(text, command.inputType()))
                 .toList();
@@ -167,18 +150,5 @@ public class EmbeddingService {
                         futures.forEach(f -> f.cancel(false));
                     }
                 });
-    }
-
-    private Serving resolve(String name) {
-        Serving s = serving.get(name);
-        if (s != null) {
-            return s;
-        }
-        ModelRegistry.Entry entry = registry.entry(name)
-                .orElseThrow(() -> ServiceException.notFound(
-                        "model", "no embedding model '" + name + "'; this service serves " + config.models()));
-        throw entry.state() == ModelRegistry.State.FAILED
-                ? ServiceException.unavailable("model '" + name + "' failed to load: " + entry.error())
-                : ServiceException.unavailable("model '" + name + "' is still loading; retry shortly");
     }
 }

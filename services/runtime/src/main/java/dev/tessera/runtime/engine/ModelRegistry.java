@@ -2,7 +2,6 @@ package dev.tessera.runtime.engine;
 
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.quarkus.grpc.runtime.health.GrpcHealthStorage;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -16,7 +15,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The models this process serves and how far each has got: loading, ready (loaded and warmed) or failed. Readiness,
- * the gRPC health service and OIP v2 all read it, so they never disagree about whether a model can take traffic.
+ * the gRPC health service and OIP v2 all read it, so they never disagree about whether a model can take traffic. It
+ * only tracks: the family's model ({@link dev.tessera.runtime.serving.ServedModel}) owns the session and closes it.
  */
 @ApplicationScoped
 public class ModelRegistry {
@@ -96,16 +96,5 @@ public class ModelRegistry {
         if (grpcHealth.isResolvable()) {
             grpcHealth.get().setStatus("", allReady() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
         }
-    }
-
-    @PreDestroy
-    void close() {
-        entries.values().stream().filter(e -> e.model() != null).forEach(e -> {
-            try {
-                e.model().session().close();
-            } catch (Exception ex) {
-                LOG.debugf(ex, "closing session of '%s'", e.model().name());
-            }
-        });
     }
 }

@@ -54,8 +54,21 @@ public final class ServiceException extends RuntimeException {
         return new ServiceException(Kind.DEADLINE_EXCEEDED, null, message, null);
     }
 
+    /** The deadline a request field set has passed. */
+    public static ServiceException deadlineExceeded(String field, String message) {
+        return new ServiceException(Kind.DEADLINE_EXCEEDED, field, message, null);
+    }
+
     public static ServiceException internal(String message, Throwable cause) {
         return new ServiceException(Kind.INTERNAL, null, message, cause);
+    }
+
+    /**
+     * The same failure, its field placed inside {@code parent}: domain types name their own fields ({@code top_p}),
+     * and the edge says where they sit in the request ({@code request.sampling.top_p}).
+     */
+    public ServiceException nestedIn(String parent) {
+        return new ServiceException(kind, field == null ? parent : parent + "." + field, detail, getCause());
     }
 
     public Kind kind() {

@@ -35,10 +35,6 @@ public final class ModelLocator {
         this.mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
-    public ObjectMapper mapper() {
-        return mapper;
-    }
-
     /** Locates and parses a model's manifest. */
     public LocatedModel locate(String name) {
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {

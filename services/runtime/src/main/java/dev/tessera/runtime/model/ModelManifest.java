@@ -1,6 +1,7 @@
 package dev.tessera.runtime.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
@@ -35,6 +36,10 @@ public record ModelManifest(
         Limits limits,
         Map<String, JsonNode> sections) {
 
+    /** Reads sections strictly: a key the section's type does not know is an error, not silently ignored. */
+    private static final ObjectMapper SECTIONS =
+            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
     /** The manifest file's name inside a model's folder. */
     public static final String FILE_NAME = "manifest.json";
 
@@ -62,14 +67,22 @@ public record ModelManifest(
         return file;
     }
 
-    /** Reads the family-specific section into its type, failing clearly when it is absent or malformed. */
-    public <T> T section(String key, Class<T> type, ObjectMapper mapper) {
+    /**
+     * Reads the section named after the model's family (for example {@code sections.mlm}) into its type: the facts only
+     * that family reads.
+     */
+    public <T> T familySection(Class<T> type) {
+        return section(family, type);
+    }
+
+    /** Reads a named section into its type, failing clearly when it is absent or malformed. */
+    public <T> T section(String key, Class<T> type) {
         JsonNode node = sections == null ? null : sections.get(key);
         if (node == null) {
             throw new ModelLoadException("manifest of model '" + name + "' has no '" + key + "' section");
         }
         try {
-            return mapper.treeToValue(node, type);
+            return SECTIONS.treeToValue(node, type);
         } catch (Exception e) {
             throw new ModelLoadException(
                     "manifest of model '" + name + "' has an invalid '" + key + "' section: " + e.getMessage(), e);

@@ -29,23 +29,34 @@ public final class Tokenizers {
     }
 
     /**
-     * Loads a model's verified tokenizer. It truncates to {@code maxTokens} (special tokens included) and reports when
-     * it did, so callers can refuse over-long input instead of silently cutting it.
+     * Loads a model's verified tokenizer the way encoders read text: special tokens added, truncated to
+     * {@code maxTokens} (special tokens included), and reporting when it truncated, so callers can refuse over-long
+     * input instead of silently cutting it.
      */
     public static HuggingFaceTokenizer load(ModelLocator.LocatedModel model, int maxTokens) {
-        byte[] json = model.readVerified("tokenizer");
+        return create(
+                model.manifest().name(),
+                model.readVerified("tokenizer"),
+                Map.of(
+                        "addSpecialTokens", "true",
+                        "truncation", "true",
+                        "padding", "false",
+                        "maxLength", Integer.toString(maxTokens),
+                        "modelMaxLength", Integer.toString(maxTokens)));
+    }
+
+    /**
+     * Creates a tokenizer from a verified {@code tokenizer.json}, offline, with DJL's options (decoders, for example,
+     * add their own special tokens and never truncate).
+     *
+     * @throws ModelLoadException naming the model when the file is not a tokenizer DJL can load
+     */
+    public static HuggingFaceTokenizer create(String modelName, byte[] json, Map<String, String> options) {
+        forceOffline();
         try {
-            return HuggingFaceTokenizer.newInstance(
-                    new ByteArrayInputStream(json),
-                    Map.of(
-                            "addSpecialTokens", "true",
-                            "truncation", "true",
-                            "padding", "false",
-                            "maxLength", Integer.toString(maxTokens),
-                            "modelMaxLength", Integer.toString(maxTokens)));
+            return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json), options);
         } catch (IOException | RuntimeException e) {
-            throw new ModelLoadException(
-                    "cannot load tokenizer of model '" + model.manifest().name() + "': " + e.getMessage(), e);
+            throw new ModelLoadException("cannot load tokenizer of model '" + modelName + "': " + e.getMessage(), e);
         }
     }
 }

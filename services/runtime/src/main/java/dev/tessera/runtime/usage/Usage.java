@@ -17,4 +17,9 @@ public record Usage(long inputTokens, long outputTokens, long items, long comput
     public static Usage ofInput(long inputTokens, long items, long computeMillis) {
         return new Usage(inputTokens, 0, items, computeMillis, 0, 0);
     }
+
+    /** Usage of a call that read and wrote text, such as a generation. */
+    public static Usage ofText(long inputTokens, long outputTokens, long computeMillis) {
+        return new Usage(inputTokens, outputTokens, 0, computeMillis, 0, 0);
+    }
 }

@@ -108,10 +108,9 @@ class ModelLocatorTest {
         writeModel("tiny", "tiny", sha(WEIGHTS));
         ModelLocator locator = locator();
         record Embedding(int dimension) {}
-        assertThat(locator.locate("tiny").manifest().section("embedding", Embedding.class, locator.mapper()))
+        assertThat(locator.locate("tiny").manifest().section("embedding", Embedding.class))
                 .isEqualTo(new Embedding(4));
-        assertThatThrownBy(
-                        () -> locator.locate("tiny").manifest().section("textgen", Embedding.class, locator.mapper()))
+        assertThatThrownBy(() -> locator.locate("tiny").manifest().section("textgen", Embedding.class))
                 .hasMessageContaining("no 'textgen' section");
     }
 }

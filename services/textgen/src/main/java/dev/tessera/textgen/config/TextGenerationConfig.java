@@ -1,19 +1,21 @@
 package dev.tessera.textgen.config;
 
+import dev.tessera.runtime.serving.FamilyConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.util.List;
-import java.util.Optional;
 
-/** Settings of a text-generation service (llm, slm, moe), under {@code tessera.textgen}. */
-@ConfigMapping(prefix = "tessera.textgen")
-public interface TextGenerationConfig {
+/**
+ * Settings of a text-generation service (llm, slm, moe), under {@code tessera.textgen}: the models and default it
+ * shares in shape with every family ({@link FamilyConfig}), concurrency, decode batching and request limits.
+ */
+@ConfigMapping(prefix = "tessera." + TextGenerationConfig.FAMILY)
+public interface TextGenerationConfig extends FamilyConfig {
 
-    /** The models to load at startup, by manifest name; each costs memory and startup time. */
-    List<String> models();
-
-    /** The model used when a request names none; the first of {@link #models()} when unset. */
-    Optional<String> defaultModel();
+    /**
+     * The family's one name: directory {@code services/textgen}, config {@code tessera.textgen}, manifest family
+     * {@code textgen}, contract {@code tessera.textgen.v1}.
+     */
+    String FAMILY = "textgen";
 
     /**
      * Generations that may run at once; one more is refused with {@code RESOURCE_EXHAUSTED}. Each runs on its own
@@ -23,13 +25,20 @@ public interface TextGenerationConfig {
     @WithDefault("4")
     int maxConcurrent();
 
-    /**
-     * Whether a model's concurrent generations share their decode steps (one model call per step for all of them).
-     * At small batch a decode step costs what its weights cost to read, so sharing it multiplies throughput under
-     * load; off, each generation decodes alone on its own thread, and its output cannot depend on other requests.
-     */
-    @WithDefault("true")
-    boolean batching();
+    /** Whether and how a model's concurrent generations share their decode steps. */
+    Batching batching();
+
+    /** Decode batching, under {@code tessera.textgen.batching}, the key shape every family's batching group has. */
+    interface Batching {
+
+        /**
+         * Whether a model's concurrent generations share their decode steps (one model call per step for all of
+         * them). At small batch a decode step costs what its weights cost to read, so sharing it multiplies
+         * throughput under load; off, each generation decodes alone on its own thread.
+         */
+        @WithDefault("true")
+        boolean enabled();
+    }
 
     /** {@code max_tokens} when a request gives none. */
     @WithDefault("256")
@@ -65,4 +74,11 @@ public interface TextGenerationConfig {
     /** Longest JSON Schema accepted, in characters, for a tool's parameters or a response format. */
     @WithDefault("16384")
     int maxSchemaChars();
+
+    /**
+     * The largest {@code sampling.top_k} accepted. Top-k keeps a heap of k candidates per token, so this bounds the
+     * sampling work one request can ask for; no vocabulary served here is larger.
+     */
+    @WithDefault("100000")
+    int maxTopK();
 }

@@ -77,6 +77,11 @@ final class HuggingFaceTextTokenizer implements TextTokenizer {
     }
 
     @Override
+    public void close() {
+        tokenizer.close();
+    }
+
+    @Override
     public byte[] tokenBytes(int id) {
         return id >= 0 && id < tokenBytes.length ? tokenBytes[id] : null;
     }

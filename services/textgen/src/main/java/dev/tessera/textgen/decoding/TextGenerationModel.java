@@ -1,17 +1,17 @@
 package dev.tessera.textgen.decoding;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.tessera.runtime.engine.LoadedModel;
 import dev.tessera.runtime.engine.OnnxEngine;
+import dev.tessera.runtime.engine.Resources;
 import dev.tessera.runtime.model.ModelLoadException;
 import dev.tessera.runtime.model.ModelLocator;
+import dev.tessera.runtime.serving.ServedModel;
 import dev.tessera.runtime.tokenizer.Tokenizers;
 import dev.tessera.textgen.decoding.schema.JsonConstraint;
 import dev.tessera.textgen.decoding.schema.Schema;
 import dev.tessera.textgen.decoding.schema.TokenTrie;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collections;
@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * LLM, SLM and MoE services share. The loop prefills the prompt once, then feeds one token per step against the KV
  * cache, and checks for cancellation and the deadline between steps; its tensors are freed however it ends.
  */
-public final class TextGenerationModel implements AutoCloseable {
+public final class TextGenerationModel implements ServedModel {
 
     private final LoadedModel loaded;
     private final DecoderModel decoder;
@@ -70,10 +70,15 @@ public final class TextGenerationModel implements AutoCloseable {
         return ids[0];
     }
 
-    /** Locates, verifies and opens a model whose manifest has a {@code textgen} section. */
+    /** Locates, verifies and opens a model by name, as tools and tests outside a service do. */
     public static TextGenerationModel load(String name, ModelLocator locator, OnnxEngine engine) {
-        ModelLocator.LocatedModel located = locator.locate(name);
-        GenerationSpec spec = located.manifest().section("textgen", GenerationSpec.class, locator.mapper());
+        return open(locator.locate(name), engine);
+    }
+
+    /** Verifies and opens a located model: its {@code textgen} manifest section, session and tokenizer. */
+    public static TextGenerationModel open(ModelLocator.LocatedModel located, OnnxEngine engine) {
+        String name = located.manifest().name();
+        GenerationSpec spec = located.manifest().familySection(GenerationSpec.class);
         int context = located.manifest().limits() == null
                 ? 0
                 : located.manifest().limits().maxTokens();
@@ -81,16 +86,21 @@ public final class TextGenerationModel implements AutoCloseable {
             throw new ModelLoadException("manifest of model '" + name + "' must give limits.maxTokens, its context");
         }
         OrtSession session = engine.open(located);
-        DecoderModel decoder = DecoderModel.of(engine.environment(), session, name);
-        TextTokenizer tokenizer = tokenizer(located, spec, decoder.vocabSize());
-        if (tokenizer.vocabSize() > decoder.vocabSize()) {
-            throw new ModelLoadException("model '" + name + "': tokenizer has " + tokenizer.vocabSize()
-                    + " tokens but the logits only " + decoder.vocabSize());
+        TextTokenizer tokenizer = null;
+        try {
+            DecoderModel decoder = DecoderModel.of(engine.environment(), session, name);
+            tokenizer = tokenizer(located, spec, decoder.vocabSize());
+            if (tokenizer.vocabSize() > decoder.vocabSize()) {
+                throw new ModelLoadException("model '" + name + "': tokenizer has " + tokenizer.vocabSize()
+                        + " tokens but the logits only " + decoder.vocabSize());
+            }
+            TextGenerationModel model = new TextGenerationModel(
+                    LoadedModel.of(located.manifest(), session), decoder, tokenizer, spec, context);
+            model.vocabulary(); // built now, so that no request pays for it
+            return model;
+        } catch (RuntimeException e) {
+            throw Resources.closeAfter(e, tokenizer, session);
         }
-        TextGenerationModel model =
-                new TextGenerationModel(LoadedModel.of(located.manifest(), session), decoder, tokenizer, spec, context);
-        model.vocabulary(); // built now, so that no request pays for it
-        return model;
     }
 
     private static TextTokenizer tokenizer(ModelLocator.LocatedModel located, GenerationSpec spec, int vocab) {
@@ -99,15 +109,14 @@ public final class TextGenerationModel implements AutoCloseable {
         try {
             return switch (spec.tokenizer()) {
                 case "llama2c" -> Llama2cTokenizer.read(file);
-                case "huggingface" -> {
-                    Tokenizers.forceOffline();
-                    yield new HuggingFaceTextTokenizer(
-                            HuggingFaceTokenizer.newInstance(
-                                    new ByteArrayInputStream(file),
+                case "huggingface" ->
+                    new HuggingFaceTextTokenizer(
+                            Tokenizers.create(
+                                    name,
+                                    file,
                                     Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false")),
                             vocab,
                             file);
-                }
                 default ->
                     throw new ModelLoadException("model '" + name + "': unknown textgen.tokenizer '" + spec.tokenizer()
                             + "' (llama2c or huggingface)");
@@ -117,10 +126,7 @@ public final class TextGenerationModel implements AutoCloseable {
         }
     }
 
-    public String name() {
-        return loaded.name();
-    }
-
+    @Override
     public LoadedModel loaded() {
         return loaded;
     }
@@ -282,12 +288,14 @@ public final class TextGenerationModel implements AutoCloseable {
         return decoder;
     }
 
+    /** Frees the tokenizer and the session; this model is the session's only owner. */
     @Override
     public void close() {
+        tokenizer.close();
         try {
             loaded.session().close();
         } catch (OrtException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("cannot close the session of model '" + name() + "'", e);
         }
     }
 }

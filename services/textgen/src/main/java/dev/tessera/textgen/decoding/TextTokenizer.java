@@ -5,7 +5,7 @@ package dev.tessera.textgen.decoding;
  * streaming. Two kinds exist because real models come with either llama2.c's {@code tokenizer.bin} or a HuggingFace
  * {@code tokenizer.json}; the engine does not care which.
  */
-public interface TextTokenizer {
+public interface TextTokenizer extends AutoCloseable {
 
     /** Encodes text without special tokens; the engine adds BOS as the model's spec says. */
     int[] encode(String text);
@@ -18,6 +18,10 @@ public interface TextTokenizer {
      * appears in text. Structured decoding walks these to know which tokens can continue a JSON value.
      */
     byte[] tokenBytes(int id);
+
+    /** Frees native memory the tokenizer holds; a tokenizer written in Java holds none. */
+    @Override
+    default void close() {}
 
     /**
      * A fresh streaming decoder for one generation that continues {@code prompt}: how a token prints can depend on the

@@ -1,13 +1,17 @@
 package dev.tessera.textgen.service;
 
+import ai.onnxruntime.OrtException;
 import dev.tessera.runtime.engine.ModelRegistry;
 import dev.tessera.runtime.engine.OnnxEngine;
 import dev.tessera.runtime.error.ServiceException;
 import dev.tessera.runtime.model.ModelLocator;
+import dev.tessera.runtime.serving.ServedModels;
 import dev.tessera.textgen.config.TextGenerationConfig;
 import dev.tessera.textgen.decoding.ChatMessage;
+import dev.tessera.textgen.decoding.FinishReason;
 import dev.tessera.textgen.decoding.GenerationEngine;
 import dev.tessera.textgen.decoding.GenerationParams;
+import dev.tessera.textgen.decoding.GenerationResult;
 import dev.tessera.textgen.decoding.OutputFormat;
 import dev.tessera.textgen.decoding.SamplingParams;
 import dev.tessera.textgen.decoding.TextGenerationModel;
@@ -20,11 +24,9 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -37,12 +39,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class TextGenerationService {
 
     private final TextGenerationConfig config;
-    private final ModelRegistry registry;
-    private final ModelLocator locator;
     private final OnnxEngine onnx;
     private final GenerationEngine engine;
-    private final Map<String, TextGenerationModel> models = new ConcurrentHashMap<>();
-    private final String defaultModel;
+    private final ServedModels<TextGenerationModel> models;
 
     @Inject
     public TextGenerationService(
@@ -53,76 +52,47 @@ public class TextGenerationService {
             MeterRegistry meters,
             @ConfigProperty(name = "quarkus.application.name") String application) {
         this.config = config;
-        this.registry = registry;
-        this.locator = locator;
         this.onnx = onnx;
-        if (config.models().isEmpty()) {
-            throw new IllegalStateException("tessera.textgen.models lists no model");
-        }
-        if (config.models().size() != config.models().stream().distinct().count()) {
-            throw new IllegalStateException("tessera.textgen.models lists a model twice: " + config.models());
-        }
-        this.defaultModel = config.defaultModel().orElse(config.models().get(0));
-        if (!config.models().contains(defaultModel)) {
-            throw new IllegalStateException("tessera.textgen.default-model '" + defaultModel
-                    + "' is not among tessera.textgen.models " + config.models());
-        }
-        this.engine = new GenerationEngine(application, config.maxConcurrent(), config.batching(), meters);
+        this.models = new ServedModels<>(TextGenerationConfig.FAMILY, config, registry, locator);
+        this.engine = new GenerationEngine(
+                application, config.maxConcurrent(), config.batching().enabled(), meters);
     }
 
     void onStart(@Observes StartupEvent event) {
-        registry.loadInBackground(config.models(), name -> {
-            TextGenerationModel model = TextGenerationModel.load(name, locator, onnx);
+        models.loadInBackground(located -> TextGenerationModel.open(located, onnx), model -> {
             warm(model);
-            engine.register(name);
-            models.put(name, model);
-            return model.loaded();
+            engine.register(model.name());
         });
     }
 
     void onStop(@Observes ShutdownEvent event) {
         engine.close();
-        models.values().forEach(TextGenerationModel::close);
+        models.close();
     }
 
     /** Runs a short prefill and a few decode steps, so the first caller does not pay for allocation. */
-    private static void warm(TextGenerationModel model) {
-        try {
-            int[] prompt = model.prompt(List.of(new ChatMessage(ChatMessage.Role.USER, "Once upon a time")));
-            model.generate(
-                    prompt,
-                    new GenerationParams(SamplingParams.GREEDY, 4, List.of(), Long.MAX_VALUE),
-                    text -> {},
-                    () -> false);
-        } catch (Exception e) {
-            throw new IllegalStateException("warm-up of model '" + model.name() + "' failed: " + e.getMessage(), e);
-        }
+    private static void warm(TextGenerationModel model) throws OrtException {
+        int[] prompt = model.prompt(List.of(new ChatMessage(ChatMessage.Role.USER, "Once upon a time")));
+        model.generate(
+                prompt,
+                new GenerationParams(SamplingParams.GREEDY, 4, List.of(), Long.MAX_VALUE),
+                text -> {},
+                () -> false);
     }
 
     /** The loaded models, default first. */
     public List<ModelDescription> models() {
-        List<ModelDescription> out = new ArrayList<>();
-        for (String name : config.models()) {
-            TextGenerationModel m = models.get(name);
-            if (m == null) {
-                continue;
-            }
+        return models.list((m, isDefault) -> {
             var manifest = m.loaded().manifest();
-            ModelDescription d = new ModelDescription(
-                    name,
+            return new ModelDescription(
+                    m.name(),
                     m.contextLength(),
                     m.spec().supportsTools(),
-                    name.equals(defaultModel),
+                    isDefault,
                     manifest.description(),
                     manifest.source(),
                     manifest.license());
-            if (d.isDefault()) {
-                out.add(0, d);
-            } else {
-                out.add(d);
-            }
-        }
-        return out;
+        });
     }
 
     /** Generations running now. */
@@ -139,8 +109,8 @@ public class TextGenerationService {
      *     without tool support, or when every generation slot is busy
      */
     public Generation start(GenerateCommand command, Consumer<String> onText) {
-        String name = command.model().filter(m -> !m.isEmpty()).orElse(defaultModel);
-        TextGenerationModel model = resolve(name);
+        TextGenerationModel model = models.resolve(command.model());
+        String name = model.name();
         if (!command.tools().isEmpty() && !model.spec().supportsTools()) {
             throw ServiceException.failedPrecondition(
                     "tools",
@@ -156,18 +126,27 @@ public class TextGenerationService {
                             + (command.responseSchema().isPresent() ? "response schema" : "tools' schemas")
                             + " allow takes " + format.minTokens() + " tokens");
         }
-        long seed = command.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
-        GenerationParams params = new GenerationParams(
-                new SamplingParams(command.temperature(), command.topP(), command.topK(), seed),
-                maxTokens,
-                command.stop(),
-                command.deadlineNanos(),
-                format);
+        GenerationParams params =
+                new GenerationParams(command.sampling(), maxTokens, command.stop(), command.deadlineNanos(), format);
+        GenerationEngine.Running running = engine.start(model, () -> prompt(model, command, format), params, onText);
         return new Generation(
                 name,
-                seed,
-                engine.start(model, () -> prompt(model, command, format), params, onText),
-                "call_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16));
+                command.sampling().seed(),
+                "call_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16),
+                running,
+                running.result().thenApply(result -> deadlineKept(result, command.deadlineNanos())));
+    }
+
+    /**
+     * A generation the deadline stopped fails with {@code DEADLINE_EXCEEDED}, as every family answers work that runs
+     * past its deadline; one the caller cancelled keeps its result, which no one is waiting for.
+     */
+    private static GenerationResult deadlineKept(GenerationResult result, long deadlineNanos) {
+        if (result.finishReason() == FinishReason.CANCELLED && System.nanoTime() - deadlineNanos > 0) {
+            throw ServiceException.deadlineExceeded("the request's deadline passed after " + result.completionTokens()
+                    + " generated tokens; the generation was stopped");
+        }
+        return result;
     }
 
     /**
@@ -213,20 +192,5 @@ public class TextGenerationService {
                             + " generated token" + (needed == 1 ? "" : "s"));
         }
         return prompt;
-    }
-
-    private TextGenerationModel resolve(String name) {
-        TextGenerationModel model = models.get(name);
-        if (model != null) {
-            return model;
-        }
-        var entry = registry.entry(name);
-        if (entry.isEmpty() || !config.models().contains(name)) {
-            throw ServiceException.notFound(
-                    "model", "no model named '" + name + "'; this service serves " + config.models());
-        }
-        throw ServiceException.unavailable(
-                "model '" + name + "' is " + entry.get().state().name().toLowerCase()
-                        + (entry.get().error() == null ? "" : ": " + entry.get().error()));
     }
 }
