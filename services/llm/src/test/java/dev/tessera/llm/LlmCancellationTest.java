@@ -14,11 +14,8 @@ import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.net.URI;
-import java.net.URL;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,19 +24,11 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class LlmCancellationTest extends ServiceContract {
 
-    @TestHTTPResource("/")
-    URL url;
-
     @Inject
     TextGenerationService service;
 
     @Inject
     MeterRegistry meters;
-
-    @Override
-    protected URI serviceUri() {
-        return URI.create(url.toString());
-    }
 
     private double cancelledGenerations() {
         var timer = meters.find("tessera.generation.duration")

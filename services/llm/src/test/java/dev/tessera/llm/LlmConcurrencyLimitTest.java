@@ -11,12 +11,9 @@ import dev.tessera.textgen.grpc.v1.Sampling;
 import dev.tessera.textgen.grpc.v1.TextGenerationGrpc;
 import io.grpc.Context;
 import io.grpc.Status;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.net.URI;
-import java.net.URL;
 import java.util.Iterator;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,14 +29,6 @@ class LlmConcurrencyLimitTest extends ServiceContract {
         public Map<String, String> getConfigOverrides() {
             return Map.of("tessera.textgen.max-concurrent", "1");
         }
-    }
-
-    @TestHTTPResource("/")
-    URL url;
-
-    @Override
-    protected URI serviceUri() {
-        return URI.create(url.toString());
     }
 
     @Test

@@ -7,10 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tessera.conformance.ServiceContract;
 import dev.tessera.embedding.grpc.v1.EmbeddingGrpc;
 import dev.tessera.embedding.grpc.v1.InputType;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.URI;
-import java.net.URL;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,14 +20,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @QuarkusTest
 class BatchingConsistencyTest extends ServiceContract {
-
-    @TestHTTPResource("/")
-    URL url;
-
-    @Override
-    protected URI serviceUri() {
-        return URI.create(url.toString());
-    }
 
     @ParameterizedTest(name = "{0} batched vs alone >= {1}")
     @CsvSource({

@@ -7,23 +7,12 @@ import dev.tessera.embedding.grpc.v1.EmbedRequest;
 import dev.tessera.embedding.grpc.v1.EmbeddingGrpc;
 import io.grpc.Channel;
 import io.grpc.Status;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.URI;
-import java.net.URL;
 import java.util.Collections;
 import java.util.List;
 
 @QuarkusTest
 class EmbeddingBadInputTest extends BadInputContract {
-
-    @TestHTTPResource("/")
-    URL url;
-
-    @Override
-    protected URI serviceUri() {
-        return URI.create(url.toString());
-    }
 
     @Override
     protected List<BadRequest> badRequests(Channel channel) {

@@ -14,10 +14,7 @@ import dev.tessera.embedding.grpc.v1.EmbeddingGrpc;
 import dev.tessera.embedding.grpc.v1.InputType;
 import dev.tessera.embedding.grpc.v1.ListModelsRequest;
 import dev.tessera.embedding.grpc.v1.ModelInfo;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.URI;
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,15 +28,7 @@ class EmbeddingGrpcServiceTest extends ServiceContract {
 
     private static final String FP32 = "all-minilm-l6-v2";
 
-    @TestHTTPResource("/")
-    URL url;
-
     EmbeddingGrpc.EmbeddingBlockingStub stub;
-
-    @Override
-    protected URI serviceUri() {
-        return URI.create(url.toString());
-    }
 
     @BeforeEach
     void stub() {

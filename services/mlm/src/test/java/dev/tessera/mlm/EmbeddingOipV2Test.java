@@ -2,22 +2,11 @@ package dev.tessera.mlm;
 
 import dev.tessera.conformance.OipV2Contract;
 import dev.tessera.inference.grpc.v2.ModelInferRequest;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.URI;
-import java.net.URL;
 import java.util.List;
 
 @QuarkusTest
 class EmbeddingOipV2Test extends OipV2Contract {
-
-    @TestHTTPResource("/")
-    URL url;
-
-    @Override
-    protected URI serviceUri() {
-        return URI.create(url.toString());
-    }
 
     @Override
     protected String modelName() {

@@ -9,12 +9,9 @@ import dev.tessera.embedding.grpc.v1.EmbedResponse;
 import dev.tessera.embedding.grpc.v1.EmbeddingGrpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.net.URI;
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -38,14 +35,6 @@ class QueueLimitTest extends ServiceContract {
                     "tessera.mlm.batching.max-batch-size", "16",
                     "tessera.mlm.batching.queue-capacity", "32");
         }
-    }
-
-    @TestHTTPResource("/")
-    URL url;
-
-    @Override
-    protected URI serviceUri() {
-        return URI.create(url.toString());
     }
 
     @Test

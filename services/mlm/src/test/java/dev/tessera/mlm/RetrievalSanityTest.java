@@ -7,10 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tessera.conformance.ServiceContract;
 import dev.tessera.embedding.grpc.v1.EmbeddingGrpc;
 import dev.tessera.embedding.grpc.v1.InputType;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.URI;
-import java.net.URL;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -61,14 +58,6 @@ class RetrievalSanityTest extends ServiceContract {
             new Pair(
                     "how to reduce stress",
                     "Regular exercise, enough sleep and breathing exercises calm the nervous system."));
-
-    @TestHTTPResource("/")
-    URL url;
-
-    @Override
-    protected URI serviceUri() {
-        return URI.create(url.toString());
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"e5-small-v2-q", "bge-small-en-v1.5-q", "all-minilm-l6-v2-q"})

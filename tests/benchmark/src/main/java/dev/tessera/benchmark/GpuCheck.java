@@ -1,5 +1,6 @@
 package dev.tessera.benchmark;
 
+import dev.tessera.conformance.Texts;
 import dev.tessera.runtime.engine.EngineSettings;
 import dev.tessera.runtime.engine.OnnxEngine;
 import dev.tessera.runtime.model.ModelLocator;
@@ -24,12 +25,7 @@ import java.util.Optional;
  */
 public final class GpuCheck {
 
-    private static final List<String> PROMPTS = List.of(
-            "Once upon a time",
-            "Lily and Ben went to the park",
-            "The little dog was sad because",
-            "Tom had a red ball. One day,",
-            "Sara saw a big bird in the sky");
+    private static final List<String> PROMPTS = Texts.STORY_PROMPTS.subList(0, 5);
     private static final int TOKENS = 64;
 
     private GpuCheck() {}

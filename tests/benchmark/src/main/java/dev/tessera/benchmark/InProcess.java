@@ -1,5 +1,6 @@
 package dev.tessera.benchmark;
 
+import dev.tessera.conformance.Texts;
 import dev.tessera.mlm.service.EmbeddingModel;
 import dev.tessera.mlm.service.InputType;
 import dev.tessera.runtime.engine.EngineSettings;
@@ -74,7 +75,7 @@ final class InProcess implements AutoCloseable {
             List<EmbeddingModel.Input> inputs = new ArrayList<>(batch);
             for (int i = 0; i < batch; i++) {
                 inputs.add(new EmbeddingModel.Input(
-                        Corpus.SENTENCES.get(next++ % Corpus.SENTENCES.size()), InputType.PASSAGE));
+                        Texts.SENTENCES.get(next++ % Texts.SENTENCES.size()), InputType.PASSAGE));
             }
             model.embed(inputs).forEach(o -> EmbeddingModel.normalize(o.vector()));
             micros.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));

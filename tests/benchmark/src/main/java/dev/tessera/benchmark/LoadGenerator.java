@@ -1,5 +1,6 @@
 package dev.tessera.benchmark;
 
+import dev.tessera.conformance.Texts;
 import dev.tessera.embedding.grpc.v1.EmbedRequest;
 import dev.tessera.embedding.grpc.v1.EmbedResponse;
 import dev.tessera.embedding.grpc.v1.EmbeddingGrpc;
@@ -68,7 +69,7 @@ final class LoadGenerator {
             long measureFrom,
             long end,
             CountDownLatch done) {
-        String text = Corpus.SENTENCES.get((int) (counter.getAndIncrement() % Corpus.SENTENCES.size()));
+        String text = Texts.SENTENCES.get((int) (counter.getAndIncrement() % Texts.SENTENCES.size()));
         long sent = System.nanoTime();
         if (sent >= end || failure.get() != null) {
             done.countDown();

@@ -2,6 +2,7 @@ package dev.tessera.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tessera.conformance.Texts;
 import dev.tessera.runtime.engine.EngineSettings;
 import dev.tessera.runtime.engine.OnnxEngine;
 import dev.tessera.runtime.model.ModelLocator;
@@ -45,11 +46,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class TextGenerationBenchmark {
 
-    private static final List<String> PROMPTS = List.of(
-            "Once upon a time",
-            "Lily and Ben went to the park",
-            "The little dog was sad because",
-            "Tom had a red ball. One day,");
+    private static final List<String> PROMPTS = Texts.STORY_PROMPTS.subList(0, 4);
     private static final int DECODE_TOKENS = 200;
     private static final int REPEATS = 3;
 
@@ -190,7 +187,7 @@ public final class TextGenerationBenchmark {
             for (boolean batching : new boolean[] {false, true}) {
                 try (ServiceProcess process = new ServiceProcess(
                         jar,
-                        List.of("tessera.textgen.batching=" + batching),
+                        List.of("tessera.textgen.batching.enabled=" + batching),
                         target.resolve("benchmark-" + service + "-batching-" + batching + ".log"))) {
                     load(
                             process,

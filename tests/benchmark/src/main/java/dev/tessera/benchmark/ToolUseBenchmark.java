@@ -6,6 +6,7 @@ import dev.tessera.runtime.engine.EngineSettings;
 import dev.tessera.runtime.engine.OnnxEngine;
 import dev.tessera.runtime.model.ModelLocator;
 import dev.tessera.textgen.decoding.ChatMessage;
+import dev.tessera.textgen.decoding.FinishReason;
 import dev.tessera.textgen.decoding.GenerationParams;
 import dev.tessera.textgen.decoding.GenerationResult;
 import dev.tessera.textgen.decoding.OutputFormat;
@@ -261,8 +262,7 @@ public final class ToolUseBenchmark {
                             piece -> {},
                             () -> false);
                     nanos += System.nanoTime() - start;
-                    tokens += r.completionTokens()
-                            + (r.finishReason() == dev.tessera.textgen.decoding.FinishReason.STOP ? 1 : 0);
+                    tokens += r.completionTokens() + (r.finishReason() == FinishReason.STOP ? 1 : 0);
                 }
                 if (round > 0) {
                     best[mode] = Math.min(best[mode], nanos / 1e6 / tokens);

@@ -178,6 +178,19 @@ public abstract class OipV2Contract extends ServiceContract {
         assertFails(Status.Code.INVALID_ARGUMENT, "raw_input_contents[0]", () -> oip.modelInfer(bad));
     }
 
+    /**
+     * A request of 5 MiB, over gRPC's 4 MiB default, reaches the service (its max-inbound-message-size is 16 MiB) and
+     * is answered about its content, not refused by the transport.
+     */
+    @Test
+    void takes_a_message_larger_than_grpcs_4_mib_default() {
+        ModelInferRequest raw = toRaw(validInferRequest());
+        ModelInferRequest large = raw.toBuilder()
+                .setRawInputContents(0, ByteString.copyFrom(new byte[5 * 1024 * 1024]))
+                .build();
+        assertFails(Status.Code.INVALID_ARGUMENT, "raw_input_contents[0]", () -> oip.modelInfer(large));
+    }
+
     @Test
     void rejects_unknown_model_input_and_output() {
         ModelInferRequest valid = validInferRequest();

@@ -1,47 +1,61 @@
 package dev.tessera.conformance.textgen;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tessera.conformance.OipV2Contract;
 import dev.tessera.inference.grpc.v2.InferTensorContents;
 import dev.tessera.inference.grpc.v2.ModelInferRequest;
+import dev.tessera.inference.grpc.v2.ModelMetadataRequest;
+import dev.tessera.inference.grpc.v2.ModelMetadataResponse;
 import java.util.List;
 import java.util.stream.LongStream;
 
 /**
- * OIP v2 on a decoder-with-past model: the valid request is a three-token prefill (BOS and two tokens) with an empty
- * KV cache for every layer.
+ * OIP v2 on a decoder-with-past model, the service's default: the valid request is a three-token prefill with an empty
+ * KV cache for every layer. Layers, KV heads and head size come from the model's own {@code ModelMetadata} (its
+ * {@code past_key_values.N.key} inputs, shaped {@code [batch, kv_heads, past, head_size]}), so any decoder export
+ * passes without the test knowing its architecture.
  */
 public abstract class DecoderOipV2Contract extends OipV2Contract {
 
-    /** Transformer layers, each with a past key and value input. */
-    protected abstract int layers();
+    /** Three token ids to prefill: small ids, which every vocabulary has. */
+    static final List<Long> TOKENS = List.of(1L, 2L, 3L);
 
-    /** KV heads of each past tensor. */
-    protected abstract int kvHeads();
-
-    /** The size of each head. */
-    protected abstract int headSize();
-
-    /** Three token ids to prefill. */
-    protected abstract List<Long> tokens();
+    @Override
+    protected String modelName() {
+        return ServedModels.defaultModel(channel).getName();
+    }
 
     @Override
     protected ModelInferRequest validInferRequest() {
-        List<Long> ids = tokens();
+        String model = modelName();
+        ModelMetadataResponse meta = oip.modelMetadata(
+                ModelMetadataRequest.newBuilder().setName(model).build());
         ModelInferRequest.Builder request = ModelInferRequest.newBuilder()
-                .setModelName(modelName())
-                .addInputs(int64("input_ids", ids))
-                .addInputs(int64("attention_mask", ids.stream().map(id -> 1L).toList()))
+                .setModelName(model)
+                .addInputs(int64("input_ids", TOKENS))
+                .addInputs(int64("attention_mask", TOKENS.stream().map(id -> 1L).toList()))
                 .addInputs(int64(
-                        "position_ids", LongStream.range(0, ids.size()).boxed().toList()));
-        for (int layer = 0; layer < layers(); layer++) {
-            for (String kind : List.of("key", "value")) {
+                        "position_ids",
+                        LongStream.range(0, TOKENS.size()).boxed().toList()));
+        int pasts = 0;
+        for (ModelMetadataResponse.TensorMetadata input : meta.getInputsList()) {
+            if (input.getName().startsWith("past_key_values.")) {
+                assertThat(input.getShapeList())
+                        .as("shape of %s", input.getName())
+                        .hasSize(4);
                 request.addInputs(ModelInferRequest.InferInputTensor.newBuilder()
-                        .setName("past_key_values." + layer + "." + kind)
-                        .setDatatype("FP32")
-                        .addAllShape(List.of(1L, (long) kvHeads(), 0L, (long) headSize()))
+                        .setName(input.getName())
+                        .setDatatype(input.getDatatype())
+                        .addAllShape(List.of(1L, input.getShape(1), 0L, input.getShape(3)))
                         .setContents(InferTensorContents.getDefaultInstance()));
+                pasts++;
             }
         }
+        assertThat(pasts)
+                .as("past key and value inputs of %s", model)
+                .isPositive()
+                .isEven();
         return request.build();
     }
 }

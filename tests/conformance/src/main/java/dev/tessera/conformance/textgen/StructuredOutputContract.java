@@ -9,6 +9,7 @@ import dev.tessera.conformance.ServiceContract;
 import dev.tessera.textgen.grpc.v1.GenerateRequest;
 import dev.tessera.textgen.grpc.v1.GenerateResponse;
 import dev.tessera.textgen.grpc.v1.Message;
+import dev.tessera.textgen.grpc.v1.ModelInfo;
 import dev.tessera.textgen.grpc.v1.ResponseFormat;
 import dev.tessera.textgen.grpc.v1.Role;
 import dev.tessera.textgen.grpc.v1.Sampling;
@@ -74,8 +75,10 @@ public abstract class StructuredOutputContract extends ServiceContract {
             "Tell me a very, very long story about dragons that never ends and goes on and on.",
             "   ");
 
-    /** The models to constrain, served by this service. */
-    protected abstract List<String> models();
+    /** The models to constrain: every model the service lists. */
+    protected List<String> models() {
+        return ServedModels.all(channel).stream().map(ModelInfo::getName).toList();
+    }
 
     /** Most tokens per answer. */
     protected int maxTokens() {

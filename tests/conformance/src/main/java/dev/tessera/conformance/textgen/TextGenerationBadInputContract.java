@@ -18,14 +18,11 @@ import java.util.List;
 
 /**
  * Bad input on {@code tessera.textgen.v1}, for any text-generation service whose default model continues plain text
- * and has no tool support: every case the contract promises a clear status for, each followed by a valid call. A
+ * and has no tool support (its context length comes from ListModels): every case the contract promises a clear status for, each followed by a valid call. A
  * schema the service cannot enforce is INVALID_ARGUMENT naming the field; tools for a model without tool support are
  * FAILED_PRECONDITION.
  */
 public abstract class TextGenerationBadInputContract extends BadInputContract {
-
-    /** The default model's context length, which a too-long prompt must be told about. */
-    protected abstract int contextLength();
 
     /** A request with one user message. */
     public static GenerateRequest.Builder ask(String text) {
@@ -36,6 +33,7 @@ public abstract class TextGenerationBadInputContract extends BadInputContract {
     @Override
     protected List<BadRequest> badRequests(Channel channel) {
         TextGenerationGrpc.TextGenerationBlockingStub stub = TextGenerationGrpc.newBlockingStub(channel);
+        int contextLength = ServedModels.defaultModel(channel).getContextLength();
         Tool weather = Tool.newBuilder()
                 .setName("get_weather")
                 .setDescription("Weather for a city")
@@ -65,9 +63,9 @@ public abstract class TextGenerationBadInputContract extends BadInputContract {
                 new BadRequest(
                         "rejects_a_prompt_longer_than_the_context",
                         Status.Code.INVALID_ARGUMENT,
-                        "context of " + contextLength() + " tokens",
+                        "context of " + contextLength + " tokens",
                         () -> stub.generate(
-                                ask("The dog ran. ".repeat(contextLength() / 2)).build())),
+                                ask("The dog ran. ".repeat(contextLength / 2)).build())),
                 new BadRequest(
                         "rejects_max_tokens_over_the_limit",
                         Status.Code.INVALID_ARGUMENT,

@@ -40,8 +40,10 @@ public abstract class ToolUseContract extends ServiceContract {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The tool model under test. */
-    protected abstract String toolModel();
+    /** The tool model under test: the first the service lists with tool support. */
+    protected String toolModel() {
+        return ServedModels.toolModel(channel).getName();
+    }
 
     /** The share of held-out requests it must answer with the right tool and arguments. */
     protected abstract double minAccuracy();

@@ -1,0 +1,7 @@
+package dev.tessera.mlm;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/** The same tests, black-box: against the packaged service started as its own process, with production config. */
+@QuarkusIntegrationTest
+class EmbeddingDeadlineIT extends EmbeddingDeadlineTest {}
