@@ -4,17 +4,11 @@ import dev.tessera.conformance.textgen.TextGenerationContract;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
 
+/** The models this service lists, and fp32's greedy opening. */
 @QuarkusTest
 class LlmGenerationTest extends TextGenerationContract {
 
-    @Override
-    protected List<String> models() {
-        return List.of("stories15m", "tool-llm");
-    }
-
-    /** fp32's opening. */
-    @Override
-    protected String greedyOpening() {
-        return ", there was a little girl named Lily.";
+    LlmGenerationTest() {
+        super(List.of("stories15m", "tool-llm"), ", there was a little girl named Lily.");
     }
 }

@@ -7,8 +7,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 class LlmToolUseTest extends ToolUseContract {
 
-    @Override
-    protected double minAccuracy() {
-        return 0.95;
+    LlmToolUseTest() {
+        super(0.95);
     }
 }

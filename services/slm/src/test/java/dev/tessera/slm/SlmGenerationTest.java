@@ -4,17 +4,11 @@ import dev.tessera.conformance.textgen.TextGenerationContract;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
 
+/** The models this service lists, and int8 agrees with fp32's greedy opening this far. */
 @QuarkusTest
 class SlmGenerationTest extends TextGenerationContract {
 
-    @Override
-    protected List<String> models() {
-        return List.of("stories15m-q8", "tool-slm");
-    }
-
-    /** int8 agrees with fp32's opening (', there was a little girl named Lily.') this far. */
-    @Override
-    protected String greedyOpening() {
-        return ", there was a little";
+    SlmGenerationTest() {
+        super(List.of("stories15m-q8", "tool-slm"), ", there was a little");
     }
 }

@@ -7,8 +7,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 class SlmToolUseTest extends ToolUseContract {
 
-    @Override
-    protected double minAccuracy() {
-        return 0.85;
+    SlmToolUseTest() {
+        super(0.85);
     }
 }

@@ -27,11 +27,17 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class TextGenerationContract extends ServiceContract {
 
-    /** The models the service must list, the default first. */
-    protected abstract List<String> models();
+    private final List<String> models;
+    private final String greedyOpening;
 
-    /** How the default model greedily continues "Once upon a time" (at least its first words). */
-    protected abstract String greedyOpening();
+    /**
+     * @param models the models the service must list, the default first
+     * @param greedyOpening how the default model greedily continues "Once upon a time" (at least its first words)
+     */
+    protected TextGenerationContract(List<String> models, String greedyOpening) {
+        this.models = List.copyOf(models);
+        this.greedyOpening = greedyOpening;
+    }
 
     protected TextGenerationGrpc.TextGenerationBlockingStub stub;
 
@@ -46,8 +52,8 @@ public abstract class TextGenerationContract extends ServiceContract {
                 .setSampling(Sampling.newBuilder().setTemperature(0f))
                 .setMaxTokens(16)
                 .build());
-        assertThat(response.getText()).startsWith(greedyOpening());
-        assertThat(response.getModel()).isEqualTo(models().get(0));
+        assertThat(response.getText()).startsWith(greedyOpening);
+        assertThat(response.getModel()).isEqualTo(models.get(0));
         assertThat(response.getFinishReason()).isEqualTo(FinishReason.FINISH_REASON_LENGTH);
         assertThat(response.getUsage().getInputTokens()).isEqualTo(5); // BOS + 4 prompt tokens
         assertThat(response.getUsage().getOutputTokens()).isEqualTo(16);
@@ -91,7 +97,7 @@ public abstract class TextGenerationContract extends ServiceContract {
         GenerateStreamResponse last = messages.get(messages.size() - 1);
         assertThat(last.getFinishReason()).isEqualTo(unary.getFinishReason());
         assertThat(last.getUsage().getOutputTokens()).isEqualTo(unary.getUsage().getOutputTokens());
-        assertThat(last.getModel()).isEqualTo(models().get(0));
+        assertThat(last.getModel()).isEqualTo(models.get(0));
         assertThat(messages.subList(0, messages.size() - 1))
                 .allSatisfy(m -> assertThat(m.getFinishReason()).isEqualTo(FinishReason.FINISH_REASON_UNSPECIFIED));
     }
@@ -149,7 +155,7 @@ public abstract class TextGenerationContract extends ServiceContract {
     @Test
     void lists_the_models_default_first_with_context_tool_support_and_licence() {
         List<ModelInfo> listed = ServedModels.all(channel);
-        assertThat(listed).extracting(ModelInfo::getName).containsExactlyElementsOf(models());
+        assertThat(listed).extracting(ModelInfo::getName).containsExactlyElementsOf(models);
         assertThat(listed.get(0).getIsDefault()).isTrue();
         assertThat(listed.subList(1, listed.size())).noneMatch(ModelInfo::getIsDefault);
         assertThat(listed).allSatisfy(m -> {
