@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
@@ -40,11 +41,21 @@ public class ModelRegistry {
     public record Entry(State state, LoadedModel model, String error) {}
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-    private final Instance<GrpcHealthStorage> grpcHealth;
+    private final Consumer<Boolean> readiness;
 
+    /** The service's registry: readiness changes are published as the gRPC health status of the whole server. */
     @Inject
     public ModelRegistry(Instance<GrpcHealthStorage> grpcHealth) {
-        this.grpcHealth = grpcHealth;
+        this(ready -> {
+            if (grpcHealth.isResolvable()) {
+                grpcHealth.get().setStatus("", ready ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+            }
+        });
+    }
+
+    /** A registry that tells {@code readiness} whether every model is ready, each time a model changes state. */
+    public ModelRegistry(Consumer<Boolean> readiness) {
+        this.readiness = readiness;
     }
 
     /**
@@ -93,8 +104,6 @@ public class ModelRegistry {
     }
 
     private void publishHealth() {
-        if (grpcHealth.isResolvable()) {
-            grpcHealth.get().setStatus("", allReady() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
-        }
+        readiness.accept(allReady());
     }
 }
