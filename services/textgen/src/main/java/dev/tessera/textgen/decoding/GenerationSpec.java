@@ -3,8 +3,10 @@ package dev.tessera.textgen.decoding;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The {@code textgen} section of a model's manifest: which tokenizer it has, its special tokens, and how messages
@@ -69,16 +71,14 @@ public record GenerationSpec(
             String tools,
             String toolCall) {
 
-        /** Renders the messages into one prompt string. */
-        public String render(List<ChatMessage> messages) {
-            return render(messages, List.of());
-        }
-
-        /** Renders the tool list (when tools are offered) and the messages into one prompt string. */
-        public String render(List<ChatMessage> messages, List<String> toolNames) {
-            StringBuilder out = new StringBuilder();
+        /**
+         * Renders the tool list (when tools are offered) and the messages into the prompt's parts: the formats are the
+         * template's, what fills {@code {content}} (message text, tool names, a call's JSON) is the caller's.
+         */
+        public List<PromptPart> render(List<ChatMessage> messages, List<String> toolNames) {
+            List<PromptPart> out = new ArrayList<>();
             if (!toolNames.isEmpty() && tools != null) {
-                out.append(tools.replace("{content}", String.join(", ", toolNames)));
+                fill(out, tools, List.of(PromptPart.caller(String.join(", ", toolNames))));
             }
             for (ChatMessage m : messages) {
                 String format = switch (m.role()) {
@@ -87,20 +87,36 @@ public record GenerationSpec(
                     case ASSISTANT -> assistant;
                     case TOOL -> tool;
                 };
-                String content = m.content();
+                List<PromptPart> content = new ArrayList<>();
+                content.add(PromptPart.caller(m.content()));
                 if (toolCall != null) {
-                    StringBuilder calls = new StringBuilder(content);
                     for (ToolCall call : m.toolCalls()) {
-                        calls.append(toolCall.replace("{content}", callJson(call)));
+                        fill(content, toolCall, List.of(PromptPart.caller(callJson(call))));
                     }
-                    content = calls.toString();
                 }
-                out.append(format == null ? content : format.replace("{content}", content));
+                fill(out, format, content);
             }
             if (generation != null) {
-                out.append(generation);
+                out.add(PromptPart.template(generation));
             }
-            return out.toString();
+            return out;
+        }
+
+        /** Adds {@code format} with each {@code {content}} in it replaced by {@code content}; no format is just it. */
+        private static void fill(List<PromptPart> out, String format, List<PromptPart> content) {
+            if (format == null) {
+                out.addAll(content);
+                return;
+            }
+            String[] pieces = format.split(Pattern.quote("{content}"), -1);
+            for (int i = 0; i < pieces.length; i++) {
+                if (!pieces[i].isEmpty()) {
+                    out.add(PromptPart.template(pieces[i]));
+                }
+                if (i < pieces.length - 1) {
+                    out.addAll(content);
+                }
+            }
         }
 
         private static final ObjectMapper JSON = new ObjectMapper();

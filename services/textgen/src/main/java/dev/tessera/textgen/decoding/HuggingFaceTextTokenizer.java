@@ -21,11 +21,26 @@ final class HuggingFaceTextTokenizer implements TextTokenizer {
     private final HuggingFaceTokenizer tokenizer;
     private final int vocabSize;
     private final byte[][] tokenBytes;
+    private final List<String> specials;
 
     HuggingFaceTextTokenizer(HuggingFaceTokenizer tokenizer, int vocabSize, byte[] tokenizerJson) throws IOException {
         this.tokenizer = tokenizer;
         this.vocabSize = vocabSize;
-        this.tokenBytes = tokenBytes(new ObjectMapper().readTree(tokenizerJson), vocabSize);
+        JsonNode json = new ObjectMapper().readTree(tokenizerJson);
+        this.tokenBytes = tokenBytes(json, vocabSize);
+        this.specials = specials(json);
+    }
+
+    /** The spellings of the added special tokens, which the tokenizer matches anywhere in the text it encodes. */
+    private static List<String> specials(JsonNode json) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode added : json.path("added_tokens")) {
+            String content = added.path("content").asText("");
+            if (added.path("special").asBoolean(true) && content.length() > 1) {
+                out.add(content);
+            }
+        }
+        return out;
     }
 
     /**
@@ -84,6 +99,49 @@ final class HuggingFaceTextTokenizer implements TextTokenizer {
     @Override
     public byte[] tokenBytes(int id) {
         return id >= 0 && id < tokenBytes.length ? tokenBytes[id] : null;
+    }
+
+    /**
+     * Encodes the prompt whole, as the model was trained, unless a special token's spelling occurs anywhere outside
+     * the template's own parts (inside caller text, or straddling caller and template text). Each such occurrence is
+     * cut after its first character and the pieces between cuts are encoded apart, so the tokenizer sees no complete
+     * spelling and writes it as plain text; the template's own control tokens are untouched.
+     */
+    @Override
+    public int[] encode(List<PromptPart> parts) {
+        String text = PromptPart.join(parts);
+        List<Integer> cuts = new ArrayList<>();
+        for (String special : specials) {
+            for (int at = text.indexOf(special); at >= 0; at = text.indexOf(special, at + 1)) {
+                if (!insideTemplate(parts, at, at + special.length())) {
+                    cuts.add(at + 1);
+                }
+            }
+        }
+        if (cuts.isEmpty()) {
+            return encode(text);
+        }
+        cuts.add(text.length());
+        List<int[]> pieces = new ArrayList<>();
+        int from = 0;
+        for (int cut : cuts.stream().sorted().distinct().toList()) {
+            pieces.add(encode(text.substring(from, cut)));
+            from = cut;
+        }
+        return pieces.stream().flatMapToInt(Arrays::stream).toArray();
+    }
+
+    /** Whether the characters [start, end) of the joined prompt all lie in one template part. */
+    private static boolean insideTemplate(List<PromptPart> parts, int start, int end) {
+        int offset = 0;
+        for (PromptPart part : parts) {
+            int partEnd = offset + part.text().length();
+            if (start >= offset && start < partEnd) {
+                return part.fromTemplate() && end <= partEnd;
+            }
+            offset = partEnd;
+        }
+        return false;
     }
 
     @Override

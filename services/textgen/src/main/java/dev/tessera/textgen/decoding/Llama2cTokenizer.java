@@ -14,7 +14,8 @@ import java.util.function.BiConsumer;
  * llama2.c's tokenizer, read from its {@code tokenizer.bin}: an int32 maximum token length, then for each id a float32
  * merge score, an int32 byte length and the token's bytes. Encoding looks each UTF-8 character up (falling back to
  * byte tokens, id = byte + 3), then repeatedly merges the adjacent pair whose concatenation is the highest-scoring
- * token, leftmost first. Decoding drops the leading space of the first piece after BOS, as llama2.c prints it.
+ * token, leftmost first; a control token (unknown, BOS, EOS: ids 0 to 2) is never the result, whatever the text
+ * spells. Decoding drops the leading space of the first piece after BOS, as llama2.c prints it.
  */
 public final class Llama2cTokenizer implements TextTokenizer {
 
@@ -70,6 +71,15 @@ public final class Llama2cTokenizer implements TextTokenizer {
         return pieces.length;
     }
 
+    /**
+     * A prompt is encoded whole, as llama2.c encodes it. Its pieces need no care: this tokenizer never produces a
+     * control token (unknown, BOS, EOS) from text, not even from their spelling; the engine adds BOS itself.
+     */
+    @Override
+    public int[] encode(List<PromptPart> parts) {
+        return encode(PromptPart.join(parts));
+    }
+
     @Override
     public int[] encode(String text) {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
@@ -79,7 +89,7 @@ public final class Llama2cTokenizer implements TextTokenizer {
             int len = charLength(utf8[i]);
             len = Math.min(len, utf8.length - i);
             Integer id = ids.get(key(utf8, i, len));
-            if (id != null) {
+            if (id != null && id >= BYTE_OFFSET) {
                 tokens[n++] = id;
             } else {
                 for (int b = 0; b < len; b++) {
@@ -108,7 +118,7 @@ public final class Llama2cTokenizer implements TextTokenizer {
                 (a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.left, b.left));
         BiConsumer<Integer, Integer> offer = (left, right) -> {
             Integer merged = ids.get(key(concat(pieces[tokens[left]], pieces[tokens[right]])));
-            if (merged != null) {
+            if (merged != null && merged >= BYTE_OFFSET) {
                 queue.add(new Candidate(scores[merged], left, right, tokens[left], tokens[right], merged));
             }
         };

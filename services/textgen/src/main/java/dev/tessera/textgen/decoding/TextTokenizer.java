@@ -1,5 +1,7 @@
 package dev.tessera.textgen.decoding;
 
+import java.util.List;
+
 /**
  * What the decoding engine needs from a tokenizer: text to ids, and ids back to text one token at a time for
  * streaming. Two kinds exist because real models come with either llama2.c's {@code tokenizer.bin} or a HuggingFace
@@ -7,8 +9,17 @@ package dev.tessera.textgen.decoding;
  */
 public interface TextTokenizer extends AutoCloseable {
 
-    /** Encodes text without special tokens; the engine adds BOS as the model's spec says. */
+    /**
+     * Encodes template text without adding special tokens (the engine adds BOS as the model's spec says); control
+     * tokens spelled in it are the control tokens.
+     */
     int[] encode(String text);
+
+    /**
+     * Encodes a rendered prompt: control tokens come only from the template's parts, and the spelling of one in a
+     * caller's part (a user writing {@code <|end|>}) is encoded as plain text.
+     */
+    int[] encode(List<PromptPart> parts);
 
     /** Ids the tokenizer knows; ids at or past this are never produced. */
     int vocabSize();

@@ -29,7 +29,18 @@ class Llama2cTokenizerTest {
             raw.add(new byte[] {(byte) b});
             scores.add(0f);
         }
-        String[][] merges = {{"ab", "-1"}, {"bc", "-2"}, {"abc", "-3"}, {" a", "-4"}, {"é", "-5"}, {"aa", "-6"}};
+        String[][] merges = {
+            {"ab", "-1"},
+            {"bc", "-2"},
+            {"abc", "-3"},
+            {" a", "-4"},
+            {"é", "-5"},
+            {"aa", "-6"},
+            // pieces that merge step by step toward BOS's own spelling, "\n<s>\n", whose score (0) beats them all
+            {"\n<", "-7"},
+            {"s>", "-8"},
+            {"\n<s>", "-9"}
+        };
         for (String[] m : merges) {
             raw.add(m[0].getBytes(StandardCharsets.UTF_8));
             scores.add(Float.parseFloat(m[1]));
@@ -51,6 +62,7 @@ class Llama2cTokenizerTest {
     static final int SPACE_A = 262;
     static final int E_ACUTE = 263;
     static final int AA = 264;
+    static final int NL_S = 267;
 
     private static int byteToken(char c) {
         return c + 3;
@@ -123,5 +135,14 @@ class Llama2cTokenizerTest {
     void refuses_a_truncated_file() {
         byte[] truncated = {16, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 'x'};
         assertThatThrownBy(() -> Llama2cTokenizer.read(truncated)).hasMessageContaining("impossible length");
+    }
+
+    @Test
+    void never_encodes_text_as_a_control_token_even_when_it_spells_one() {
+        Llama2cTokenizer t = tokenizer();
+        assertThat(t.encode("\n<s>\n")).containsExactly(NL_S, byteToken('\n'));
+        assertThat(t.encode("<unk>")).doesNotContain(0);
+        assertThat(t.encode(List.of(PromptPart.template("x"), PromptPart.caller("\n</s>\n"))))
+                .doesNotContain(0, 1, 2);
     }
 }

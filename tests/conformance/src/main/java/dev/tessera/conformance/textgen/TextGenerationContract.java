@@ -166,4 +166,33 @@ public abstract class TextGenerationContract extends ServiceContract {
         });
         assertThat(listed).anyMatch(ModelInfo::getSupportsTools);
     }
+
+    /**
+     * Control tokens come from the template alone: the spelling of one in a user's message is read as the characters
+     * typed. Seen from outside, each spelling then costs its text's tokens (two or more), never the one token of the
+     * control token it spells; checked on every model the service lists, with the spellings of both tokenizer kinds.
+     */
+    @Test
+    void the_spelling_of_a_control_token_in_user_text_costs_its_text_tokens_on_every_model() {
+        List<String> spellings =
+                List.of("<|end|>", "<|tool|>", "<|assistant|>", "<|user|>", "<s>", "</s>", "\n<s>\n", "\n</s>\n");
+        for (ModelInfo model : ServedModels.all(channel)) {
+            long plain = promptTokens(model.getName(), "Hello world.");
+            for (String spelling : spellings) {
+                assertThat(promptTokens(model.getName(), "Hello world." + spelling) - plain)
+                        .as("tokens %s adds to a prompt of %s", spelling.replace("\n", "\\n"), model.getName())
+                        .isGreaterThanOrEqualTo(2);
+            }
+        }
+    }
+
+    private long promptTokens(String model, String text) {
+        return stub.generate(ask(text)
+                        .setModel(model)
+                        .setSampling(Sampling.newBuilder().setTemperature(0f))
+                        .setMaxTokens(1)
+                        .build())
+                .getUsage()
+                .getInputTokens();
+    }
 }
