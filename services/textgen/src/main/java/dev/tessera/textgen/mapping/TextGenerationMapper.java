@@ -78,7 +78,7 @@ public class TextGenerationMapper {
         OptionalInt maxTokens = OptionalInt.empty();
         if (request.hasMaxTokens()) {
             int max = request.getMaxTokens();
-            if (max == 0 || max > config.maxTokensLimit()) {
+            if (max == 0 || Integer.compareUnsigned(max, config.maxTokensLimit()) > 0) {
                 throw ServiceException.invalidArgument(
                         prefix + "max_tokens",
                         "is " + Integer.toUnsignedString(max) + "; it must be between 1 and "
@@ -95,6 +95,11 @@ public class TextGenerationMapper {
             throw ServiceException.invalidArgument(
                     prefix + "tool_choice.tool_name",
                     "names '" + choice.getToolName() + "', which is not among the request's tools");
+        }
+        if (choice.getChoiceCase() == ToolChoice.ChoiceCase.MODE && choice.getMode() == ToolChoice.Mode.UNRECOGNIZED) {
+            throw ServiceException.invalidArgument(
+                    prefix + "tool_choice.mode",
+                    "is " + choice.getModeValue() + "; it must be MODE_AUTO, MODE_NONE or MODE_REQUIRED");
         }
         if (choice.getChoiceCase() == ToolChoice.ChoiceCase.MODE
                 && choice.getMode() == ToolChoice.Mode.MODE_REQUIRED
@@ -128,6 +133,7 @@ public class TextGenerationMapper {
                     prefix + "messages", "has " + count + " messages; the limit is " + config.maxMessages());
         }
         long chars = 0;
+        Set<String> callIds = new HashSet<>();
         List<ChatMessage> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             Message m = request.getMessages(i);
@@ -148,7 +154,13 @@ public class TextGenerationMapper {
                     throw ServiceException.invalidArgument(callField + ".arguments_json", "must be a JSON object");
                 }
                 chars += call.getArgumentsJson().length();
+                callIds.add(call.getId());
                 calls.add(new dev.tessera.textgen.decoding.ToolCall(call.getName(), call.getArgumentsJson()));
+            }
+            if (role == ChatMessage.Role.TOOL && !m.getToolCallId().isEmpty() && !callIds.contains(m.getToolCallId())) {
+                throw ServiceException.invalidArgument(
+                        field + ".tool_call_id",
+                        "'" + m.getToolCallId() + "' answers no tool call of an earlier assistant message");
             }
             chars += m.getContent().length();
             out.add(new ChatMessage(role, m.getContent(), calls));
@@ -177,24 +189,23 @@ public class TextGenerationMapper {
 
     /** The request's sampling with its defaults (temperature 1, top_p 1) and a seed drawn when it gives none. */
     private SamplingParams sampling(Sampling sampling, String field) {
-        SamplingParams params;
+        long topK = Integer.toUnsignedLong(sampling.getTopK());
+        if (topK > config.maxTopK()) {
+            throw ServiceException.invalidArgument(
+                    field + ".top_k",
+                    "is " + topK + "; it must be at most " + config.maxTopK() + " (0 keeps every token)");
+        }
         try {
-            params = new SamplingParams(
+            return new SamplingParams(
                     sampling.hasTemperature() ? sampling.getTemperature() : 1f,
                     sampling.hasTopP() ? sampling.getTopP() : 1f,
-                    sampling.getTopK(),
+                    (int) topK,
                     sampling.hasSeed()
                             ? sampling.getSeed()
                             : ThreadLocalRandom.current().nextLong());
         } catch (ServiceException e) {
             throw e.nestedIn(field);
         }
-        if (params.topK() > config.maxTopK()) {
-            throw ServiceException.invalidArgument(
-                    field + ".top_k",
-                    "is " + params.topK() + "; it must be at most " + config.maxTopK() + " (0 keeps every token)");
-        }
-        return params;
     }
 
     private List<String> stop(GenerateRequest request, String prefix) {

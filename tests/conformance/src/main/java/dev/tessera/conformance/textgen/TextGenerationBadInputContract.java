@@ -163,6 +163,46 @@ public abstract class TextGenerationBadInputContract extends BadInputContract {
                                 .addAllStop(List.of("a", "b", "c", "d", "e"))
                                 .build())),
                 new BadRequest(
+                        "rejects_top_k_of_two_to_the_31_as_the_unsigned_number_it_is",
+                        Status.Code.INVALID_ARGUMENT,
+                        "sampling.top_k: is 2147483648",
+                        () -> stub.generate(ask("Once")
+                                .setSampling(Sampling.newBuilder().setTopK(Integer.MIN_VALUE))
+                                .build())),
+                new BadRequest(
+                        "rejects_max_tokens_of_two_to_the_32_minus_one",
+                        Status.Code.INVALID_ARGUMENT,
+                        "max_tokens: is 4294967295",
+                        () -> stub.generate(ask("Once").setMaxTokens(-1).build())),
+                new BadRequest(
+                        "rejects_an_unknown_tool_choice_mode",
+                        Status.Code.INVALID_ARGUMENT,
+                        "tool_choice.mode",
+                        () -> stub.generate(ask("Weather in Paris?")
+                                .addTools(weather)
+                                .setToolChoice(ToolChoice.newBuilder().setModeValue(9))
+                                .build())),
+                new BadRequest(
+                        "rejects_a_tool_result_that_answers_no_call",
+                        Status.Code.INVALID_ARGUMENT,
+                        "messages[1].tool_call_id",
+                        () -> stub.generate(ask("Weather in Paris?")
+                                .addMessages(Message.newBuilder()
+                                        .setRole(Role.ROLE_TOOL)
+                                        .setToolCallId("call_nobody_made")
+                                        .setContent("22 C"))
+                                .build())),
+                new BadRequest(
+                        "says_a_schema_is_nested_too_deeply_without_naming_parser_internals",
+                        Status.Code.INVALID_ARGUMENT,
+                        "response_format.json_schema: is not a schema this service can enforce: not valid JSON: it is"
+                                + " nested too deeply",
+                        () -> stub.generate(ask("Once")
+                                .setResponseFormat(ResponseFormat.newBuilder()
+                                        .setType(ResponseFormat.Type.TYPE_JSON_SCHEMA)
+                                        .setJsonSchema("[".repeat(1500) + "]".repeat(1500)))
+                                .build())),
+                new BadRequest(
                         "names_the_nested_field_in_a_stream_request",
                         Status.Code.INVALID_ARGUMENT,
                         "request.sampling.temperature",

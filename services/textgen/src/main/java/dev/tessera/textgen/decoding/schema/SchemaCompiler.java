@@ -1,6 +1,8 @@
 package dev.tessera.textgen.decoding.schema;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +48,7 @@ public final class SchemaCompiler {
         try {
             node = mapper.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new SchemaException("", "not valid JSON: " + e.getOriginalMessage());
+            throw new SchemaException("", "not valid JSON" + describe(e));
         }
         if (node == null || node.isMissingNode()) {
             throw new SchemaException("", "is empty");
@@ -252,6 +254,23 @@ public final class SchemaCompiler {
             throw new SchemaException(at + "/" + keyword, "must be a non-negative integer");
         }
         return v.asInt();
+    }
+
+    /**
+     * What is wrong with a JSON text, in terms of the text: where, and what the parser expected; never the parser's
+     * own names (its limits' getters, its source redaction notes).
+     */
+    static String describe(JsonProcessingException e) {
+        if (e instanceof StreamConstraintsException) {
+            return ": it is nested too deeply or is too large to read";
+        }
+        String reason = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        int cut = reason.indexOf(" (start marker at");
+        reason = (cut >= 0 ? reason.substring(0, cut) : reason).replaceAll("\\s*\\[Source:[^\\]]*\\]", "");
+        JsonLocation at = e.getLocation();
+        String where =
+                at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        return where + (reason.isBlank() ? "" : ": " + reason.strip());
     }
 
     /** A name as the content of a compact JSON string (quotes left out). */
