@@ -179,6 +179,41 @@ public abstract class OipV2Contract extends ServiceContract {
     }
 
     /**
+     * The second input made one element longer than the first: its shared dimension (the sequence, or the positions
+     * the mask covers) disagrees, which is INVALID_ARGUMENT naming that input before ONNX Runtime runs.
+     */
+    @Test
+    void rejects_inputs_that_disagree_on_a_shared_dimension_naming_the_input() {
+        ModelInferRequest valid = validInferRequest();
+        InferInputTensor second = valid.getInputs(1);
+        assertThat(second.getDatatype()).as("the valid request's second input").isEqualTo("INT64");
+        int last = second.getShapeCount() - 1;
+        InferInputTensor longer = second.toBuilder()
+                .setShape(last, second.getShape(last) + 1)
+                .setContents(second.getContents().toBuilder().addInt64Contents(1L))
+                .build();
+        assertFails(
+                Status.Code.INVALID_ARGUMENT,
+                "inputs[1].shape",
+                () -> oip.modelInfer(valid.toBuilder().setInputs(1, longer).build()));
+    }
+
+    /** A negative token id would index the embedding table from its end; it is refused, naming the element. */
+    @Test
+    void rejects_a_negative_token_id_naming_the_input() {
+        ModelInferRequest valid = validInferRequest();
+        InferInputTensor ids = valid.getInputs(0);
+        assertThat(ids.getName()).isEqualTo("input_ids");
+        ModelInferRequest bad = valid.toBuilder()
+                .setInputs(
+                        0,
+                        ids.toBuilder()
+                                .setContents(ids.getContents().toBuilder().setInt64Contents(0, -1L)))
+                .build();
+        assertFails(Status.Code.INVALID_ARGUMENT, "inputs[0].contents", () -> oip.modelInfer(bad));
+    }
+
+    /**
      * A request of 5 MiB, over gRPC's 4 MiB default, reaches the service (its max-inbound-message-size is 16 MiB) and
      * is answered about its content, not refused by the transport.
      */

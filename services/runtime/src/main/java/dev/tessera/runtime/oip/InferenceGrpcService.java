@@ -189,18 +189,31 @@ public class InferenceGrpcService implements GRPCInferenceService {
         }
         Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
         try {
+            List<InputChecks.Input> checked = new ArrayList<>();
             for (int i = 0; i < request.getInputsCount(); i++) {
                 ModelInferRequest.InferInputTensor input = request.getInputs(i);
+                TensorInfo declared = model.inputs().get(input.getName());
                 tensors.put(
                         input.getName(),
                         TensorCodec.decode(
                                 engine.environment(),
                                 "inputs[" + i + "]",
                                 input,
-                                model.inputs().get(input.getName()),
+                                declared,
                                 raw ? request.getRawInputContents(i) : null,
                                 "raw_input_contents[" + i + "]",
                                 limits.maxElements()));
+                checked.add(new InputChecks.Input(
+                        "inputs[" + i + "]",
+                        input.getName(),
+                        input.getShapeList().stream().mapToLong(Long::longValue).toArray(),
+                        declared));
+            }
+            int maxTokens = model.manifest().limits().maxTokens();
+            InputChecks.dimensions(model.name(), checked, maxTokens);
+            long vocabulary = InputChecks.vocabulary(model.outputs());
+            for (InputChecks.Input input : checked) {
+                InputChecks.values(input, tensors.get(input.name()), maxTokens, vocabulary);
             }
             Timer.Sample sample = Timer.start(meters);
             try (OrtSession.Result result = model.session().run(tensors, wanted)) {
@@ -220,9 +233,10 @@ public class InferenceGrpcService implements GRPCInferenceService {
             }
         } catch (OrtException e) {
             if (e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_ARGUMENT) {
-                throw ServiceException.invalidArgument("inputs", "the model rejected the inputs: " + e.getMessage());
+                throw ServiceException.invalidArgument(
+                        "inputs", "the model rejected the inputs: " + InputChecks.describe(e));
             }
-            throw ServiceException.internal("model '" + model.name() + "' failed: " + e.getMessage(), e);
+            throw ServiceException.internal("model '" + model.name() + "' failed: " + InputChecks.describe(e), e);
         } finally {
             tensors.values().forEach(OnnxTensor::close);
             permits.release();

@@ -1,5 +1,6 @@
 package dev.tessera.conformance.textgen;
 
+import static dev.tessera.conformance.GrpcAssertions.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tessera.conformance.OipV2Contract;
@@ -7,8 +8,10 @@ import dev.tessera.inference.grpc.v2.InferTensorContents;
 import dev.tessera.inference.grpc.v2.ModelInferRequest;
 import dev.tessera.inference.grpc.v2.ModelMetadataRequest;
 import dev.tessera.inference.grpc.v2.ModelMetadataResponse;
+import io.grpc.Status;
 import java.util.List;
 import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
 
 /**
  * OIP v2 on a decoder-with-past model, the service's default: the valid request is a three-token prefill with an empty
@@ -57,5 +60,24 @@ public abstract class DecoderOipV2Contract extends OipV2Contract {
                 .isPositive()
                 .isEven();
         return request.build();
+    }
+
+    /** A prefill longer than the model's context is refused before ONNX Runtime runs it. */
+    @Test
+    void rejects_a_prefill_longer_than_the_context() {
+        int context = ServedModels.defaultModel(channel).getContextLength();
+        ModelInferRequest valid = validInferRequest();
+        List<Long> ids = LongStream.range(0, context + 1).map(i -> 1L).boxed().toList();
+        ModelInferRequest tooLong = valid.toBuilder()
+                .setInputs(0, int64("input_ids", ids))
+                .setInputs(1, int64("attention_mask", ids))
+                .setInputs(
+                        2,
+                        int64(
+                                "position_ids",
+                                LongStream.range(0, context + 1).boxed().toList()))
+                .build();
+        assertFails(
+                Status.Code.INVALID_ARGUMENT, "takes at most " + context + " positions", () -> oip.modelInfer(tooLong));
     }
 }
