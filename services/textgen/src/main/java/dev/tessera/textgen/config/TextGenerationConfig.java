@@ -3,6 +3,7 @@ package dev.tessera.textgen.config;
 import dev.tessera.runtime.serving.FamilyConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 /**
  * Settings of a text-generation service (llm, slm, moe), under {@code tessera.textgen}: the models and default it
@@ -39,6 +40,14 @@ public interface TextGenerationConfig extends FamilyConfig {
         @WithDefault("true")
         boolean enabled();
     }
+
+    /**
+     * The deadline of a unary {@code Generate} that carries none (no gRPC deadline, no {@code deadline_unix_ms}). The
+     * HTTP/2 transport does not tell the service when a client abandons a unary call, so without a deadline an
+     * abandoned generation would hold its slot to {@code max_tokens}; this bounds it. Streams stop when cancelled.
+     */
+    @WithDefault("120s")
+    Duration unaryDeadline();
 
     /** {@code max_tokens} when a request gives none. */
     @WithDefault("256")

@@ -45,7 +45,7 @@ public class TextGenerationGrpcService implements TextGeneration {
     public Uni<GenerateResponse> generate(GenerateRequest request) {
         return Uni.createFrom()
                 .<GenerateResponse>emitter(emitter -> {
-                    Generation generation = service.start(mapper.toCommand(request, ""), text -> {});
+                    Generation generation = service.start(mapper.toUnaryCommand(request), text -> {});
                     emitter.onTermination(generation::cancel);
                     generation.result().whenComplete((result, failure) -> {
                         if (failure != null) {

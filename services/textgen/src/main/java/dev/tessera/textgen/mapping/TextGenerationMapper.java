@@ -67,6 +67,20 @@ public class TextGenerationMapper {
     }
 
     /**
+     * A unary request as a domain command; without a deadline of its own it gets
+     * {@code tessera.textgen.unary-deadline}, since the service cannot see a unary client go away.
+     *
+     * @throws ServiceException {@code INVALID_ARGUMENT} or {@code DEADLINE_EXCEEDED} naming the field
+     */
+    public GenerateCommand toUnaryCommand(GenerateRequest request) {
+        GenerateCommand command = toCommand(request, "");
+        if (command.deadlineNanos() != Long.MAX_VALUE) {
+            return command;
+        }
+        return command.withDeadline(System.nanoTime() + config.unaryDeadline().toNanos());
+    }
+
+    /**
      * A request as a domain command.
      *
      * @param prefix where the request sits in the message received, such as {@code request.} in a stream request;

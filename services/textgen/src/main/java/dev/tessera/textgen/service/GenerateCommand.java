@@ -34,6 +34,21 @@ public record GenerateCommand(
         List<String> stop,
         long deadlineNanos) {
 
+    /** The same request, due by {@code deadlineNanos}. */
+    public GenerateCommand withDeadline(long deadlineNanos) {
+        return new GenerateCommand(
+                model,
+                messages,
+                tools,
+                toolChoice,
+                requiredTool,
+                responseSchema,
+                sampling,
+                maxTokens,
+                stop,
+                deadlineNanos);
+    }
+
     /** A tool the caller offers: its name and compiled parameter schema. */
     public record OfferedTool(String name, CompiledSchema parameters) {}
 
