@@ -4,6 +4,10 @@ import static dev.tessera.conformance.GrpcAssertions.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import dev.tessera.inference.grpc.v2.GRPCInferenceServiceGrpc;
 import dev.tessera.inference.grpc.v2.InferTensorContents;
@@ -25,8 +29,12 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -327,6 +335,119 @@ public abstract class OipV2Contract extends ServiceContract {
         assertThat(oip.serverLive(ServerLiveRequest.getDefaultInstance()).getLive())
                 .isTrue();
         assertThat(oip.modelInfer(valid).getOutputsList()).isEqualTo(before.getOutputsList());
+    }
+
+    /** The status and JSON body of a call to the REST side of OIP v2 on the service's HTTP port. */
+    protected record Rest(int status, JsonNode body) {}
+
+    protected Rest rest(String method, String path, JsonNode body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(serviceUri().resolve(path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json");
+        request.method(
+                method,
+                body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(REST_JSON.writeValueAsString(body)));
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Rest(response.statusCode(), REST_JSON.readTree(response.body()));
+    }
+
+    private static final ObjectMapper REST_JSON = new ObjectMapper();
+
+    /** The valid request as KServe's JSON: typed contents become {@code "data"} arrays. */
+    protected static ObjectNode toJson(ModelInferRequest request) {
+        ObjectNode body = REST_JSON.createObjectNode().put("id", "rest-1");
+        ArrayNode inputs = body.putArray("inputs");
+        for (InferInputTensor input : request.getInputsList()) {
+            ObjectNode t = inputs.addObject().put("name", input.getName()).put("datatype", input.getDatatype());
+            input.getShapeList().forEach(t.putArray("shape")::add);
+            ArrayNode data = t.putArray("data");
+            InferTensorContents c = input.getContents();
+            switch (input.getDatatype()) {
+                case "INT64" -> c.getInt64ContentsList().forEach(data::add);
+                case "INT32" -> c.getIntContentsList().forEach(data::add);
+                case "FP32" -> c.getFp32ContentsList().forEach(data::add);
+                case "BOOL" -> c.getBoolContentsList().forEach(data::add);
+                default -> throw new IllegalArgumentException("the kit cannot write " + input.getDatatype());
+            }
+        }
+        return body;
+    }
+
+    @Test
+    void rest_health_and_metadata_agree_with_grpc() throws Exception {
+        assertThat(rest("GET", "/v2/health/live", null).body().path("live").asBoolean())
+                .isTrue();
+        Rest ready = rest("GET", "/v2/health/ready", null);
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.body().path("ready").asBoolean()).isTrue();
+        assertThat(rest("GET", "/v2", null).body().path("name").asText()).isNotBlank();
+        assertThat(rest("GET", "/v2/models/" + modelName() + "/ready", null)
+                        .body()
+                        .path("ready")
+                        .asBoolean())
+                .isTrue();
+        ModelMetadataResponse grpc = oip.modelMetadata(
+                ModelMetadataRequest.newBuilder().setName(modelName()).build());
+        JsonNode meta = rest("GET", "/v2/models/" + modelName(), null).body();
+        assertThat(meta.path("name").asText()).isEqualTo(modelName());
+        assertThat(meta.path("platform").asText()).isEqualTo(grpc.getPlatform());
+        assertThat(meta.path("inputs")).hasSize(grpc.getInputsCount());
+        for (int i = 0; i < grpc.getInputsCount(); i++) {
+            JsonNode t = meta.path("inputs").get(i);
+            assertThat(t.path("name").asText()).isEqualTo(grpc.getInputs(i).getName());
+            assertThat(t.path("datatype").asText()).isEqualTo(grpc.getInputs(i).getDatatype());
+            List<Long> shape = new ArrayList<>();
+            t.path("shape").forEach(d -> shape.add(d.asLong()));
+            assertThat(shape).isEqualTo(grpc.getInputs(i).getShapeList());
+        }
+    }
+
+    @Test
+    void rest_infer_gives_the_same_outputs_as_grpc() throws Exception {
+        ModelInferResponse grpc = oip.modelInfer(validInferRequest());
+        Rest rest = rest("POST", "/v2/models/" + modelName() + "/infer", toJson(validInferRequest()));
+        assertThat(rest.status()).as("%s", rest.body()).isEqualTo(200);
+        assertThat(rest.body().path("model_name").asText()).isEqualTo(modelName());
+        assertThat(rest.body().path("id").asText()).isEqualTo("rest-1");
+        JsonNode outputs = rest.body().path("outputs");
+        assertThat(outputs).hasSize(grpc.getOutputsCount());
+        for (int i = 0; i < grpc.getOutputsCount(); i++) {
+            ModelInferResponse.InferOutputTensor expected = grpc.getOutputs(i);
+            JsonNode actual = outputs.get(i);
+            assertThat(actual.path("name").asText()).isEqualTo(expected.getName());
+            List<Long> shape = new ArrayList<>();
+            actual.path("shape").forEach(d -> shape.add(d.asLong()));
+            assertThat(shape).isEqualTo(expected.getShapeList());
+            if ("FP32".equals(expected.getDatatype())) {
+                JsonNode data = actual.path("data");
+                assertThat(data).hasSize(expected.getContents().getFp32ContentsCount());
+                for (int j = 0; j < data.size(); j++) {
+                    assertThat((float) data.get(j).asDouble())
+                            .isEqualTo(expected.getContents().getFp32Contents(j));
+                }
+            }
+        }
+    }
+
+    @Test
+    void rest_errors_carry_the_http_status_and_name_the_field() throws Exception {
+        Rest unknown = rest("POST", "/v2/models/no-such-model/infer", toJson(validInferRequest()));
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body().path("error").asText()).contains("model_name").contains("no model");
+        ObjectNode wrong = toJson(validInferRequest());
+        String datatype = wrong.path("inputs").get(0).path("datatype").asText();
+        ((ObjectNode) wrong.path("inputs").get(0)).put("datatype", "FP32".equals(datatype) ? "INT64" : "FP32");
+        Rest bad = rest("POST", "/v2/models/" + modelName() + "/infer", wrong);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body().path("error").asText()).startsWith("inputs[0]");
+        ObjectNode notNumbers = toJson(validInferRequest());
+        ((ArrayNode) notNumbers.path("inputs").get(0).path("data"))
+                .set(0, REST_JSON.getNodeFactory().textNode("x"));
+        Rest text = rest("POST", "/v2/models/" + modelName() + "/infer", notNumbers);
+        assertThat(text.status()).isEqualTo(400);
+        assertThat(text.body().path("error").asText()).startsWith("inputs[0].data[0]");
     }
 
     /** The same request with every input moved into raw little-endian bytes. */
