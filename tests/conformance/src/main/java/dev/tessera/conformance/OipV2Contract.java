@@ -448,6 +448,13 @@ public abstract class OipV2Contract extends ServiceContract {
         Rest text = rest("POST", "/v2/models/" + modelName() + "/infer", notNumbers);
         assertThat(text.status()).isEqualTo(400);
         assertThat(text.body().path("error").asText()).startsWith("inputs[0].data[0]");
+        HttpResponse<String> notJson = HTTP.send(
+                HttpRequest.newBuilder(serviceUri().resolve("/v2/models/" + modelName() + "/infer"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\": [{"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(notJson.statusCode()).as("%s", notJson.body()).isEqualTo(400);
     }
 
     /** The same request with every input moved into raw little-endian bytes. */

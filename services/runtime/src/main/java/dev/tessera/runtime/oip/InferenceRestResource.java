@@ -1,5 +1,6 @@
 package dev.tessera.runtime.oip;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -20,6 +21,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
@@ -209,6 +211,12 @@ public class InferenceRestResource {
     /** Any failure as {@code {"error": ...}} with the HTTP status of the gRPC code the same failure gets over gRPC. */
     @ServerExceptionMapper
     public Response failure(Exception failure) {
+        if (failure instanceof WebApplicationException web) {
+            return error(web.getResponse().getStatus(), web.getMessage());
+        }
+        if (failure instanceof JsonProcessingException json) {
+            return error(400, "body: not valid JSON: " + json.getOriginalMessage());
+        }
         Status status = GrpcErrors.toStatus(failure).getStatus();
         int http = switch (status.getCode()) {
             case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE -> 400;
@@ -218,9 +226,13 @@ public class InferenceRestResource {
             case DEADLINE_EXCEEDED -> 504;
             default -> 500;
         };
-        return Response.status(http)
+        return error(http, status.getDescription());
+    }
+
+    private static Response error(int status, String message) {
+        return Response.status(status)
                 .type(MediaType.APPLICATION_JSON)
-                .entity(JSON.createObjectNode().put("error", status.getDescription()))
+                .entity(JSON.createObjectNode().put("error", message))
                 .build();
     }
 
