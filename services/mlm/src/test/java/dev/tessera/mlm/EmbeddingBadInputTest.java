@@ -46,6 +46,13 @@ class EmbeddingBadInputTest extends BadInputContract {
                                 .addInputs("a".repeat(32769))
                                 .build())),
                 new BadRequest(
+                        "rejects_inputs_over_the_characters_a_request_may_have_together",
+                        Status.Code.INVALID_ARGUMENT,
+                        "inputs: have 266240 characters together; the limit is 262144",
+                        () -> stub.embed(EmbedRequest.newBuilder()
+                                .addAllInputs(Collections.nCopies(65, "a".repeat(4096)))
+                                .build())),
+                new BadRequest(
                         "rejects_an_unknown_model_with_not_found",
                         Status.Code.NOT_FOUND,
                         "model",

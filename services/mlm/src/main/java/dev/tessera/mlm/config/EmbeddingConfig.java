@@ -26,6 +26,13 @@ public interface EmbeddingConfig extends FamilyConfig {
     @WithDefault("32768")
     int maxInputChars();
 
+    /**
+     * The most characters all of a request's inputs may have together. Tokenizing and the model's work grow with it,
+     * so this, not inputs times characters per input (8 million at the defaults), bounds what one request can cost.
+     */
+    @WithDefault("262144")
+    int maxRequestChars();
+
     /** How requests are batched onto each model. */
     BatchingConfig batching();
 }

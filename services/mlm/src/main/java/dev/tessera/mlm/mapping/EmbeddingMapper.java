@@ -44,6 +44,7 @@ public class EmbeddingMapper {
             throw ServiceException.invalidArgument(
                     "inputs", "has " + count + " entries; the limit is " + config.maxInputs() + " per request");
         }
+        long total = 0;
         for (int i = 0; i < count; i++) {
             String input = request.getInputs(i);
             if (input.isBlank()) {
@@ -54,6 +55,13 @@ public class EmbeddingMapper {
                         "inputs[" + i + "]",
                         "has " + input.length() + " characters; the limit is " + config.maxInputChars());
             }
+            total += input.length();
+        }
+        if (total > config.maxRequestChars()) {
+            throw ServiceException.invalidArgument(
+                    "inputs",
+                    "have " + total + " characters together; the limit is " + config.maxRequestChars()
+                            + " per request (split the request)");
         }
         InputType type = toInputType(request.getInputType());
         long deadlineNanos = deadlines.resolve(request.getMetadata(), "metadata");
