@@ -53,4 +53,13 @@ public record LoadedModel(
     public String version() {
         return manifest.version() == null || manifest.version().isBlank() ? "1" : manifest.version();
     }
+
+    /** Closes the session; called once, by the family model that opened it and owns it. */
+    public void closeSession() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("cannot close the session of model '" + name() + "'", e);
+        }
+    }
 }

@@ -292,10 +292,6 @@ public final class TextGenerationModel implements ServedModel {
     @Override
     public void close() {
         tokenizer.close();
-        try {
-            loaded.session().close();
-        } catch (OrtException e) {
-            throw new IllegalStateException("cannot close the session of model '" + name() + "'", e);
-        }
+        loaded.closeSession();
     }
 }
