@@ -1,13 +1,12 @@
 package dev.tessera.llm;
 
-import static dev.tessera.conformance.textgen.TextGenerationBadInputContract.ask;
+import static dev.tessera.conformance.textgen.TextGenerationBadInputContract.longStory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tessera.conformance.ServiceContract;
 import dev.tessera.textgen.grpc.v1.GenerateStreamRequest;
 import dev.tessera.textgen.grpc.v1.GenerateStreamResponse;
-import dev.tessera.textgen.grpc.v1.Sampling;
 import dev.tessera.textgen.grpc.v1.TextGenerationGrpc;
 import dev.tessera.textgen.service.TextGenerationService;
 import io.grpc.Context;
@@ -43,10 +42,7 @@ class LlmCancellationTest extends ServiceContract {
         Context.CancellableContext call = Context.current().withCancellation();
         Iterator<GenerateStreamResponse> stream = call.call(() -> TextGenerationGrpc.newBlockingStub(channel)
                 .generateStream(GenerateStreamRequest.newBuilder()
-                        .setRequest(ask("Once upon a time")
-                                .setSampling(
-                                        Sampling.newBuilder().setTemperature(1f).setSeed(11))
-                                .setMaxTokens(1024))
+                        .setRequest(longStory(11))
                         .build()));
         for (int i = 0; i < 3; i++) {
             assertThat(stream.next().getDelta()).isNotNull();
@@ -63,11 +59,7 @@ class LlmCancellationTest extends ServiceContract {
         double before = cancelledGenerations();
         assertThatThrownBy(() -> TextGenerationGrpc.newBlockingStub(channel)
                         .withDeadlineAfter(150, TimeUnit.MILLISECONDS)
-                        .generate(ask("Once upon a time")
-                                .setSampling(
-                                        Sampling.newBuilder().setTemperature(1f).setSeed(5))
-                                .setMaxTokens(1024)
-                                .build()))
+                        .generate(longStory(5).build()))
                 .isInstanceOfSatisfying(
                         StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));

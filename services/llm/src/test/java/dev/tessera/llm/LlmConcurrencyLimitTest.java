@@ -2,12 +2,12 @@ package dev.tessera.llm;
 
 import static dev.tessera.conformance.GrpcAssertions.assertFails;
 import static dev.tessera.conformance.textgen.TextGenerationBadInputContract.ask;
+import static dev.tessera.conformance.textgen.TextGenerationBadInputContract.longStory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tessera.conformance.ServiceContract;
 import dev.tessera.textgen.grpc.v1.GenerateStreamRequest;
 import dev.tessera.textgen.grpc.v1.GenerateStreamResponse;
-import dev.tessera.textgen.grpc.v1.Sampling;
 import dev.tessera.textgen.grpc.v1.TextGenerationGrpc;
 import io.grpc.Context;
 import io.grpc.Status;
@@ -35,13 +35,8 @@ class LlmConcurrencyLimitTest extends ServiceContract {
     void a_generation_past_the_bound_gets_resource_exhausted_at_once() throws Exception {
         TextGenerationGrpc.TextGenerationBlockingStub stub = TextGenerationGrpc.newBlockingStub(channel);
         Context.CancellableContext call = Context.current().withCancellation();
-        Iterator<GenerateStreamResponse> running =
-                call.call(() -> stub.generateStream(GenerateStreamRequest.newBuilder()
-                        .setRequest(ask("Once upon a time")
-                                .setSampling(
-                                        Sampling.newBuilder().setTemperature(1f).setSeed(2))
-                                .setMaxTokens(1024))
-                        .build()));
+        Iterator<GenerateStreamResponse> running = call.call(() -> stub.generateStream(
+                GenerateStreamRequest.newBuilder().setRequest(longStory(2)).build()));
         assertThat(running.next().getDelta()).isNotNull(); // the one slot is taken now
 
         long started = System.nanoTime();

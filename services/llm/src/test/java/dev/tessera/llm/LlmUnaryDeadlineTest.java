@@ -2,10 +2,10 @@ package dev.tessera.llm;
 
 import static dev.tessera.conformance.GrpcAssertions.assertFails;
 import static dev.tessera.conformance.textgen.TextGenerationBadInputContract.ask;
+import static dev.tessera.conformance.textgen.TextGenerationBadInputContract.longStory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tessera.conformance.ServiceContract;
-import dev.tessera.textgen.grpc.v1.Sampling;
 import dev.tessera.textgen.grpc.v1.TextGenerationGrpc;
 import dev.tessera.textgen.service.TextGenerationService;
 import io.grpc.Status;
@@ -42,11 +42,7 @@ class LlmUnaryDeadlineTest extends ServiceContract {
                 Status.Code.DEADLINE_EXCEEDED,
                 "deadline",
                 () -> TextGenerationGrpc.newBlockingStub(channel)
-                        .generate(ask("Once upon a time")
-                                .setSampling(
-                                        Sampling.newBuilder().setTemperature(1f).setSeed(21))
-                                .setMaxTokens(1024)
-                                .build()));
+                        .generate(longStory(21).build()));
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (service.inflight() != 0 && System.nanoTime() < until) {
             Thread.sleep(10);

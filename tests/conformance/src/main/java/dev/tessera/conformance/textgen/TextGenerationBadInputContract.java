@@ -30,6 +30,16 @@ public abstract class TextGenerationBadInputContract extends BadInputContract {
                 .addMessages(Message.newBuilder().setRole(Role.ROLE_USER).setContent(text));
     }
 
+    /**
+     * A sampled story (temperature 1, seeded) that runs until the context ends: a generation long enough to cancel,
+     * to run past a deadline, or to hold a slot while another request arrives.
+     */
+    public static GenerateRequest.Builder longStory(long seed) {
+        return ask("Once upon a time")
+                .setSampling(Sampling.newBuilder().setTemperature(1f).setSeed(seed))
+                .setMaxTokens(1024);
+    }
+
     @Override
     protected List<BadRequest> badRequests(Channel channel) {
         TextGenerationGrpc.TextGenerationBlockingStub stub = TextGenerationGrpc.newBlockingStub(channel);

@@ -1,6 +1,7 @@
 package dev.tessera.conformance.textgen;
 
 import static dev.tessera.conformance.textgen.TextGenerationBadInputContract.ask;
+import static dev.tessera.conformance.textgen.TextGenerationBadInputContract.longStory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tessera.conformance.ServiceContract;
@@ -144,10 +145,7 @@ public abstract class TextGenerationContract extends ServiceContract {
     @Test
     void the_context_length_ends_a_long_answer_with_length() {
         int context = ServedModels.defaultModel(channel).getContextLength();
-        GenerateResponse response = stub.generate(ask("Once upon a time")
-                .setSampling(Sampling.newBuilder().setTemperature(1f).setSeed(3))
-                .setMaxTokens(1024)
-                .build());
+        GenerateResponse response = stub.generate(longStory(3).build());
         assertThat(response.getUsage().getInputTokens() + response.getUsage().getOutputTokens())
                 .isLessThanOrEqualTo(context);
     }

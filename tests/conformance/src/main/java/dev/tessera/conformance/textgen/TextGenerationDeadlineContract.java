@@ -2,10 +2,10 @@ package dev.tessera.conformance.textgen;
 
 import static dev.tessera.conformance.GrpcAssertions.assertFails;
 import static dev.tessera.conformance.textgen.TextGenerationBadInputContract.ask;
+import static dev.tessera.conformance.textgen.TextGenerationBadInputContract.longStory;
 
 import dev.tessera.common.grpc.v1.RequestMetadata;
 import dev.tessera.conformance.DeadlineContract;
-import dev.tessera.textgen.grpc.v1.Sampling;
 import dev.tessera.textgen.grpc.v1.TextGenerationGrpc;
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
@@ -36,11 +36,6 @@ public abstract class TextGenerationDeadlineContract extends DeadlineContract {
                 Status.Code.DEADLINE_EXCEEDED,
                 "deadline",
                 () -> TextGenerationGrpc.newBlockingStub(channel)
-                        .generate(ask("Once upon a time")
-                                .setSampling(
-                                        Sampling.newBuilder().setTemperature(1f).setSeed(17))
-                                .setMaxTokens(1024)
-                                .setMetadata(soon)
-                                .build()));
+                        .generate(longStory(17).setMetadata(soon).build()));
     }
 }
