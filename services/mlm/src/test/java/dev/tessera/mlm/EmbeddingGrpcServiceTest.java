@@ -38,11 +38,11 @@ class EmbeddingGrpcServiceTest extends ServiceContract {
     @Test
     void embeds_query_and_passage_with_their_prefixes() {
         String text = "how much protein should a female eat";
-        float[] query = embed(stub, "e5-small-v2-q", InputType.INPUT_TYPE_QUERY, List.of(text))
+        float[] query = embed(stub, "e5-small-v2-q8", InputType.INPUT_TYPE_QUERY, List.of(text))
                 .get(0);
-        float[] symmetric = embed(stub, "e5-small-v2-q", InputType.INPUT_TYPE_SYMMETRIC, List.of(text))
+        float[] symmetric = embed(stub, "e5-small-v2-q8", InputType.INPUT_TYPE_SYMMETRIC, List.of(text))
                 .get(0);
-        float[] passage = embed(stub, "e5-small-v2-q", InputType.INPUT_TYPE_PASSAGE, List.of(text))
+        float[] passage = embed(stub, "e5-small-v2-q8", InputType.INPUT_TYPE_PASSAGE, List.of(text))
                 .get(0);
         // E5 reads symmetric text as a query, and a passage with another prefix
         assertThat(cosine(query, symmetric)).isGreaterThan(0.99999);
@@ -126,7 +126,7 @@ class EmbeddingGrpcServiceTest extends ServiceContract {
         String longText = "word ".repeat(700);
         EmbedResponse r = stub.embed(
                 EmbedRequest.newBuilder().addInputs(longText).setTruncate(true).build());
-        assertThat(r.getModel()).isEqualTo("e5-small-v2-q");
+        assertThat(r.getModel()).isEqualTo("e5-small-v2-q8");
         assertThat(r.getEmbeddings(0).getTruncated()).isTrue();
         assertThat(r.getEmbeddings(0).getTokenCount()).isEqualTo(512);
         EmbedResponse shortOne =
@@ -140,7 +140,7 @@ class EmbeddingGrpcServiceTest extends ServiceContract {
                 stub.listModels(ListModelsRequest.getDefaultInstance()).getModelsList();
         assertThat(models)
                 .extracting(ModelInfo::getName)
-                .containsExactly("e5-small-v2-q", "bge-small-en-v1.5-q", "all-minilm-l6-v2-q", FP32);
+                .containsExactly("e5-small-v2-q8", "bge-small-en-v1.5-q8", "all-minilm-l6-v2-q8", FP32);
         assertThat(models.get(0).getIsDefault()).isTrue();
         assertThat(models).extracting(ModelInfo::getPooling).containsExactly("mean", "cls", "mean", "mean");
         assertThat(models).extracting(ModelInfo::getMaxTokens).containsExactly(512, 512, 256, 256);
@@ -154,10 +154,10 @@ class EmbeddingGrpcServiceTest extends ServiceContract {
     @Test
     void selects_another_model_by_name() {
         EmbedResponse r = stub.embed(EmbedRequest.newBuilder()
-                .setModel("bge-small-en-v1.5-q")
+                .setModel("bge-small-en-v1.5-q8")
                 .addInputs("hello")
                 .build());
-        assertThat(r.getModel()).isEqualTo("bge-small-en-v1.5-q");
+        assertThat(r.getModel()).isEqualTo("bge-small-en-v1.5-q8");
         assertThat(r.getDimension()).isEqualTo(384);
     }
 }

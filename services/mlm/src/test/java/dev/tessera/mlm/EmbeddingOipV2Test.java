@@ -15,7 +15,7 @@ class EmbeddingOipV2Test extends OipV2Contract {
 
     @Override
     protected String modelName() {
-        return "e5-small-v2-q";
+        return "e5-small-v2-q8";
     }
 
     /** "[CLS] hello world [SEP]" in the BERT uncased vocabulary that E5 uses. */

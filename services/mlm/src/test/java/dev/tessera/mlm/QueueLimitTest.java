@@ -31,7 +31,7 @@ class QueueLimitTest extends ServiceContract {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of(
-                    "tessera.mlm.models", "e5-small-v2-q",
+                    "tessera.mlm.models", "e5-small-v2-q8",
                     "tessera.mlm.batching.max-batch-size", "16",
                     "tessera.mlm.batching.queue-capacity", "32");
         }

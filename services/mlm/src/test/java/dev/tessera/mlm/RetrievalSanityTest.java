@@ -60,7 +60,7 @@ class RetrievalSanityTest extends ServiceContract {
                     "Regular exercise, enough sleep and breathing exercises calm the nervous system."));
 
     @ParameterizedTest
-    @ValueSource(strings = {"e5-small-v2-q", "bge-small-en-v1.5-q", "all-minilm-l6-v2-q"})
+    @ValueSource(strings = {"e5-small-v2-q8", "bge-small-en-v1.5-q8", "all-minilm-l6-v2-q8"})
     void every_query_ranks_its_own_passage_first(String model) {
         EmbeddingGrpc.EmbeddingBlockingStub stub = EmbeddingGrpc.newBlockingStub(channel);
         List<float[]> queries = embed(

@@ -84,13 +84,19 @@ final class InProcess implements AutoCloseable {
         return items;
     }
 
+    /** The normalised vectors of {@code texts} as passages, embedded together in one batch. */
+    List<float[]> vectors(List<String> texts) throws Exception {
+        List<EmbeddingModel.Input> inputs = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            inputs.add(new EmbeddingModel.Input(text, InputType.PASSAGE));
+        }
+        return model.embed(inputs).stream()
+                .map(o -> EmbeddingModel.normalize(o.vector()))
+                .toList();
+    }
+
     @Override
     public void close() {
         model.close();
-        try {
-            model.loaded().session().close();
-        } catch (Exception ignored) {
-            // best effort at exit
-        }
     }
 }

@@ -111,24 +111,7 @@ public final class OnnxWriter {
     }
 
     private String initializer(String name, DataType type, byte[] raw, long... dims) {
-        long elements = 1;
-        for (long d : dims) {
-            elements *= d;
-        }
-        if (elements * type.bytes != raw.length) {
-            throw new IllegalArgumentException(
-                    name + ": " + raw.length + " bytes do not fill dims " + Arrays.toString(dims));
-        }
-        ByteString.Output out = ByteString.newOutput(raw.length + 64);
-        write(out, stream -> {
-            for (long d : dims) {
-                stream.writeInt64(1, d);
-            }
-            stream.writeInt32(2, type.code);
-            stream.writeString(8, name);
-            stream.writeByteArray(9, raw);
-        });
-        initializers.add(out.toByteString());
+        initializers.add(tensor(name, type, raw, dims));
         return name;
     }
 
@@ -156,11 +139,7 @@ public final class OnnxWriter {
         }
 
         public Node attr(String name, long value) {
-            attributes.add(message(s -> {
-                s.writeString(1, name);
-                s.writeInt64(3, value);
-                s.writeInt32(20, 2);
-            }));
+            attributes.add(attribute(name, value));
             return this;
         }
 
@@ -174,13 +153,7 @@ public final class OnnxWriter {
         }
 
         public Node attr(String name, long[] values) {
-            attributes.add(message(s -> {
-                s.writeString(1, name);
-                for (long v : values) {
-                    s.writeInt64(8, v);
-                }
-                s.writeInt32(20, 7);
-            }));
+            attributes.add(attributeInts(name, values));
             return this;
         }
 
@@ -197,22 +170,7 @@ public final class OnnxWriter {
         /** Adds the node with several outputs. */
         public String[] outs(String... names) {
             String nodeName = opType + "_" + nodeCount++;
-            nodes.add(message(s -> {
-                for (String in : inputs) {
-                    s.writeString(1, in);
-                }
-                for (String o : names) {
-                    s.writeString(2, o);
-                }
-                s.writeString(3, nodeName);
-                s.writeString(4, opType);
-                for (ByteString a : attributes) {
-                    s.writeBytes(5, a);
-                }
-                if (!domain.isEmpty()) {
-                    s.writeString(7, domain);
-                }
-            }));
+            nodes.add(nodeProto(domain, opType, nodeName, List.of(inputs), List.of(names), attributes));
             return names;
         }
     }
@@ -239,12 +197,7 @@ public final class OnnxWriter {
         });
         s.writeBytes(7, graph);
         for (Map.Entry<String, Long> opset : opsets.entrySet()) {
-            s.writeBytes(8, message(o -> {
-                if (!opset.getKey().isEmpty()) {
-                    o.writeString(1, opset.getKey());
-                }
-                o.writeInt64(2, opset.getValue());
-            }));
+            s.writeBytes(8, opsetProto(opset.getKey(), opset.getValue()));
         }
         for (Map.Entry<String, String> entry : metadata.entrySet()) {
             s.writeBytes(14, message(m -> {
@@ -253,6 +206,84 @@ public final class OnnxWriter {
             }));
         }
         s.flush();
+    }
+
+    /** An encoded {@code TensorProto} holding {@code raw} little-endian values of {@code type}. */
+    static ByteString tensor(String name, DataType type, byte[] raw, long... dims) {
+        long elements = 1;
+        for (long d : dims) {
+            elements *= d;
+        }
+        if (elements * type.bytes != raw.length) {
+            throw new IllegalArgumentException(
+                    name + ": " + raw.length + " bytes do not fill dims " + Arrays.toString(dims));
+        }
+        ByteString.Output out = ByteString.newOutput(raw.length + 64);
+        write(out, stream -> {
+            for (long d : dims) {
+                stream.writeInt64(1, d);
+            }
+            stream.writeInt32(2, type.code);
+            stream.writeString(8, name);
+            stream.writeByteArray(9, raw);
+        });
+        return out.toByteString();
+    }
+
+    /** An encoded {@code NodeProto}; an empty domain is ONNX's own. */
+    static ByteString nodeProto(
+            String domain,
+            String opType,
+            String name,
+            List<String> inputs,
+            List<String> outputs,
+            List<ByteString> attributes) {
+        return message(s -> {
+            for (String in : inputs) {
+                s.writeString(1, in);
+            }
+            for (String o : outputs) {
+                s.writeString(2, o);
+            }
+            s.writeString(3, name);
+            s.writeString(4, opType);
+            for (ByteString a : attributes) {
+                s.writeBytes(5, a);
+            }
+            if (!domain.isEmpty()) {
+                s.writeString(7, domain);
+            }
+        });
+    }
+
+    /** An encoded integer {@code AttributeProto}. */
+    static ByteString attribute(String name, long value) {
+        return message(s -> {
+            s.writeString(1, name);
+            s.writeInt64(3, value);
+            s.writeInt32(20, 2);
+        });
+    }
+
+    /** An encoded integer-list {@code AttributeProto}. */
+    static ByteString attributeInts(String name, long... values) {
+        return message(s -> {
+            s.writeString(1, name);
+            for (long v : values) {
+                s.writeInt64(8, v);
+            }
+            s.writeInt32(20, 7);
+        });
+    }
+
+    /** An encoded {@code OperatorSetIdProto}. */
+    static ByteString opsetProto(String domain, long version) {
+        return message(o -> {
+            if (!domain.isEmpty()) {
+                o.writeString(1, domain);
+            }
+            o.writeInt64(2, version);
+        });
     }
 
     private static ByteString valueInfo(ValueInfo v) {

@@ -70,7 +70,7 @@ class LlamaOnnxExporterTest {
         w[2 * 5] = -1f;
         w[2 * 40] = 0.5f;
         w[1] = 0f;
-        LlamaOnnxExporter.Int8Blocks q = LlamaOnnxExporter.Int8Blocks.quantize(w, in, 2);
+        Int8Blocks q = Int8Blocks.quantize(w, in, 2);
         assertThat(q.scales()).containsExactly(2f / 127f, 0.5f / 127f, 1f, 1f);
         assertThat(q.values()[0] & 0xFF).isEqualTo(128 + 127);
         assertThat(q.values()[5] & 0xFF).isEqualTo(128 - 63); // -1 / (2/127) = -63.5, rounded half up
