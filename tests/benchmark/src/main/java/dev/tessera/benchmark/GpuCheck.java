@@ -36,9 +36,9 @@ public final class GpuCheck {
                 .normalize();
         ModelLocator locator = new ModelLocator(Optional.empty(), GpuCheck.class.getClassLoader());
         OnnxEngine cpu = new OnnxEngine(new EngineSettings(
-                EngineSettings.Provider.cpu, false, 0, 0, 1, EngineSettings.Optimization.all, false));
+                EngineSettings.Provider.cpu, false, 0, 0, 1, EngineSettings.Optimization.all, false, true));
         OnnxEngine cuda = new OnnxEngine(new EngineSettings(
-                EngineSettings.Provider.cuda, false, 0, 0, 1, EngineSettings.Optimization.all, false));
+                EngineSettings.Provider.cuda, false, 0, 0, 1, EngineSettings.Optimization.all, false, true));
         StringBuilder report = new StringBuilder("## GPU check\n\n| model | prompts with equal greedy tokens "
                 + "| CPU tokens/s | CUDA tokens/s | CUDA / CPU |\n|---|---:|---:|---:|---:|\n");
         boolean allEqual = true;

@@ -31,7 +31,14 @@ final class InProcess implements AutoCloseable {
     InProcess(String modelName, int intraOpThreads, int workers) {
         this.workers = workers;
         OnnxEngine engine = new OnnxEngine(new EngineSettings(
-                EngineSettings.Provider.cpu, false, 0, intraOpThreads, 1, EngineSettings.Optimization.all, false));
+                EngineSettings.Provider.cpu,
+                false,
+                0,
+                intraOpThreads,
+                1,
+                EngineSettings.Optimization.all,
+                false,
+                true));
         this.model = EmbeddingModel.load(
                 modelName, new ModelLocator(Optional.empty(), InProcess.class.getClassLoader()), engine);
     }

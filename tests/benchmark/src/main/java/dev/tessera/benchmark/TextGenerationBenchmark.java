@@ -71,7 +71,7 @@ public final class TextGenerationBenchmark {
 
         ModelLocator locator = new ModelLocator(Optional.empty(), TextGenerationBenchmark.class.getClassLoader());
         OnnxEngine engine = new OnnxEngine(new EngineSettings(
-                EngineSettings.Provider.cpu, false, 0, 1, 1, EngineSettings.Optimization.all, false));
+                EngineSettings.Provider.cpu, false, 0, 1, 1, EngineSettings.Optimization.all, false, true));
         double fp32Cached;
         double int8Cached;
         double recompute;

@@ -57,7 +57,7 @@ public final class ToolUseBenchmark {
         Files.createDirectories(target);
         ModelLocator locator = new ModelLocator(Optional.empty(), ToolUseBenchmark.class.getClassLoader());
         OnnxEngine engine = new OnnxEngine(new EngineSettings(
-                EngineSettings.Provider.cpu, false, 0, 1, 1, EngineSettings.Optimization.all, false));
+                EngineSettings.Provider.cpu, false, 0, 1, 1, EngineSettings.Optimization.all, false, true));
         boolean toolModels =
                 resource("tool-llm", "manifest.json") != null && resource("tool-slm", "manifest.json") != null;
         Map<String, Schema> tools = toolModels ? tools(locator) : Map.of();

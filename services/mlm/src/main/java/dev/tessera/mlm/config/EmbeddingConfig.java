@@ -33,6 +33,15 @@ public interface EmbeddingConfig extends FamilyConfig {
     @WithDefault("262144")
     int maxRequestChars();
 
+    /**
+     * The most tokens, padding included, one ONNX Runtime run may hold; a batch with more is split into runs of
+     * similar length. Attention memory grows with rows x length squared, so this bounds the working memory of one run
+     * (about 300 MB for a 12-layer, 384-wide encoder at 512-token inputs) whatever the batch holds; vectors do not
+     * depend on the split.
+     */
+    @WithDefault("4096")
+    int maxRunTokens();
+
     /** How requests are batched onto each model. */
     BatchingConfig batching();
 }

@@ -72,8 +72,20 @@ public final class EmbeddingModel implements ServedModel {
     private final HuggingFaceTokenizer tokenizer;
     private final OrtEnvironment env;
     private final boolean typeIds;
+    private final int maxRunTokens;
 
-    EmbeddingModel(LoadedModel loaded, EmbeddingSpec spec, HuggingFaceTokenizer tokenizer, OrtEnvironment env) {
+    EmbeddingModel(
+            LoadedModel loaded,
+            EmbeddingSpec spec,
+            HuggingFaceTokenizer tokenizer,
+            OrtEnvironment env,
+            int maxRunTokens) {
+        if (maxRunTokens < loaded.manifest().limits().maxTokens()) {
+            throw new ModelLoadException("tessera.mlm.max-run-tokens (" + maxRunTokens + ") is less than model '"
+                    + loaded.manifest().name() + "' reads from one input ("
+                    + loaded.manifest().limits().maxTokens() + " tokens)");
+        }
+        this.maxRunTokens = maxRunTokens;
         this.loaded = loaded;
         this.spec = spec;
         this.tokenizer = tokenizer;
@@ -82,13 +94,23 @@ public final class EmbeddingModel implements ServedModel {
         check();
     }
 
-    /** Locates, verifies and opens a model by name, as tools and tests outside a service do. */
+    /**
+     * Locates, verifies and opens a model by name, as tools and tests outside a service do, with the service's
+     * default run budget.
+     */
     public static EmbeddingModel load(String name, ModelLocator locator, OnnxEngine engine) {
-        return open(locator.locate(name), engine);
+        return open(locator.locate(name), engine, DEFAULT_MAX_RUN_TOKENS);
     }
 
-    /** Verifies and opens a located model: its {@code mlm} manifest section, tokenizer and session. */
-    public static EmbeddingModel open(ModelLocator.LocatedModel located, OnnxEngine engine) {
+    /** The default of {@code tessera.mlm.max-run-tokens}, for tools that open a model without the service. */
+    public static final int DEFAULT_MAX_RUN_TOKENS = 4096;
+
+    /**
+     * Verifies and opens a located model: its {@code mlm} manifest section, tokenizer and session.
+     *
+     * @param maxRunTokens the most tokens, padding included, one ONNX Runtime run may hold
+     */
+    public static EmbeddingModel open(ModelLocator.LocatedModel located, OnnxEngine engine, int maxRunTokens) {
         String name = located.manifest().name();
         if (!EmbeddingConfig.FAMILY.equals(located.manifest().family())) {
             throw new ModelLoadException(
@@ -101,7 +123,7 @@ public final class EmbeddingModel implements ServedModel {
         OrtSession session = engine.open(located);
         try {
             return new EmbeddingModel(
-                    LoadedModel.of(located.manifest(), session), spec, tokenizer, engine.environment());
+                    LoadedModel.of(located.manifest(), session), spec, tokenizer, engine.environment(), maxRunTokens);
         } catch (RuntimeException e) {
             throw Resources.closeAfter(e, tokenizer, session);
         }
@@ -138,9 +160,39 @@ public final class EmbeddingModel implements ServedModel {
         return loaded.manifest().limits().maxTokens();
     }
 
-    /** Tokenizes a text with the prefix its input type calls for, cut to the token limit. */
+    /**
+     * The characters tokenized first, per token the model reads: a text longer than this is tokenized from a prefix
+     * cut at a space, which at 512 tokens is 8,192 characters, so a 32,768-character input truncated to the model's
+     * limit costs a quarter of the tokenizing.
+     */
+    static final int PREFIX_CHARS_PER_TOKEN = 16;
+
+    /**
+     * A run of at least this many tokens (padding included) hands the arena memory it grew back to the system when it
+     * ends. ONNX Runtime's CPU arena otherwise keeps its peak for good, so one burst of long inputs would pin hundreds
+     * of megabytes; short runs, the common case, keep the arena warm and pay nothing.
+     */
+    static final int SHRINK_AFTER_TOKENS = 2048;
+
+    /**
+     * Tokenizes a text with the prefix its input type calls for, cut to the token limit. A long text is tokenized
+     * from a prefix ending at a space first; when that prefix already holds more tokens than the model reads, its
+     * truncated ids are those of the whole text (words are tokenized apart), so the rest is never read. Otherwise
+     * (very long words), the whole text is tokenized.
+     */
     private Encoded encode(String text, InputType type) {
-        Encoding encoding = tokenizer.encode(spec.prefixes().of(type) + text);
+        String full = spec.prefixes().of(type) + text;
+        int budget = maxTokens() * PREFIX_CHARS_PER_TOKEN;
+        if (full.length() > budget) {
+            int cut = full.lastIndexOf(' ', budget);
+            if (cut > budget / 2) {
+                Encoding head = tokenizer.encode(full.substring(0, cut));
+                if (head.exceedMaxLength()) {
+                    return new Encoded(head.getIds(), true);
+                }
+            }
+        }
+        Encoding encoding = tokenizer.encode(full);
         return new Encoded(encoding.getIds(), encoding.exceedMaxLength());
     }
 
@@ -188,7 +240,7 @@ public final class EmbeddingModel implements ServedModel {
         }
         float[][] out = new float[n][];
         int start = 0;
-        for (int end : groupEnds(lengths, RUN_COST_TOKENS)) {
+        for (int end : runEnds(lengths, RUN_COST_TOKENS, maxRunTokens)) {
             List<Encoded> group = new ArrayList<>(end - start);
             for (int i = start; i < end; i++) {
                 group.add(batch.get(order[i]));
@@ -200,6 +252,24 @@ public final class EmbeddingModel implements ServedModel {
             start = end;
         }
         return Arrays.asList(out);
+    }
+
+    /**
+     * The groups of {@link #groupEnds}, each split further so that no run holds more than {@code maxRunTokens} tokens,
+     * padding included (its rows times its longest length).
+     */
+    static List<Integer> runEnds(int[] sortedLengths, int runCost, int maxRunTokens) {
+        List<Integer> ends = new ArrayList<>();
+        int start = 0;
+        for (int end : groupEnds(sortedLengths, runCost)) {
+            int rows = Math.max(1, maxRunTokens / Math.max(1, sortedLengths[end - 1]));
+            for (int cut = start + rows; cut < end; cut += rows) {
+                ends.add(cut);
+            }
+            ends.add(end);
+            start = end;
+        }
+        return ends;
     }
 
     /**
@@ -251,9 +321,16 @@ public final class EmbeddingModel implements ServedModel {
                 inputs.put(
                         TOKEN_TYPE_IDS, OnnxTensor.createTensor(env, LongBuffer.wrap(new long[rows * width]), shape));
             }
-            try (OrtSession.Result result = loaded.session().run(inputs, Set.of(spec.output()))) {
-                FloatBuffer states = ((OnnxTensor) result.get(0)).getFloatBuffer();
-                return pool(states, mask, rows, width);
+            if ((long) rows * width < SHRINK_AFTER_TOKENS) {
+                try (OrtSession.Result result = loaded.session().run(inputs, Set.of(spec.output()))) {
+                    return pool(((OnnxTensor) result.get(0)).getFloatBuffer(), mask, rows, width);
+                }
+            }
+            try (OrtSession.RunOptions shrink = new OrtSession.RunOptions()) {
+                shrink.addRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
+                try (OrtSession.Result result = loaded.session().run(inputs, Set.of(spec.output()), shrink)) {
+                    return pool(((OnnxTensor) result.get(0)).getFloatBuffer(), mask, rows, width);
+                }
             }
         } finally {
             inputs.values().forEach(OnnxTensor::close);

@@ -73,7 +73,7 @@ public class EmbeddingService {
         BatchPolicy policy = config.batching().policy();
         models.loadInBackground(
                 located -> {
-                    EmbeddingModel model = EmbeddingModel.open(located, engine);
+                    EmbeddingModel model = EmbeddingModel.open(located, engine, config.maxRunTokens());
                     return new Serving(model, new MicroBatcher<>(model.name(), policy, model::embed, meters));
                 },
                 serving -> warm(serving.model(), policy.maxBatchSize()));

@@ -10,6 +10,7 @@ package dev.tessera.runtime.engine;
  * @param interOpThreads threads for parallel graph branches
  * @param optimization graph optimisation level
  * @param allowSpinning whether idle ONNX Runtime threads spin instead of sleeping
+ * @param cpuArena whether CPU sessions keep freed buffers in ONNX Runtime's arena
  */
 public record EngineSettings(
         Provider provider,
@@ -18,11 +19,12 @@ public record EngineSettings(
         int intraOpThreads,
         int interOpThreads,
         Optimization optimization,
-        boolean allowSpinning) {
+        boolean allowSpinning,
+        boolean cpuArena) {
 
     /** Plain CPU settings with ONNX Runtime's thread defaults. */
     public static EngineSettings cpu() {
-        return new EngineSettings(Provider.cpu, false, 0, 0, 1, Optimization.all, false);
+        return new EngineSettings(Provider.cpu, false, 0, 0, 1, Optimization.all, false, true);
     }
 
     /** Execution providers the runtime can select. */

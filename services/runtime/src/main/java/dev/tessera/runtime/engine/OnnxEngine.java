@@ -91,6 +91,7 @@ public final class OnnxEngine {
                         case extended -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
                         case all -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
                     });
+            options.setCPUArenaAllocator(settings.cpuArena());
             String spin = settings.allowSpinning() ? "1" : "0";
             options.addConfigEntry("session.intra_op.allow_spinning", spin);
             options.addConfigEntry("session.inter_op.allow_spinning", spin);

@@ -11,7 +11,7 @@ class OnnxEngineTest {
 
     private static EngineSettings cuda(boolean fallback) {
         return new EngineSettings(
-                EngineSettings.Provider.cuda, fallback, 0, 0, 1, EngineSettings.Optimization.all, false);
+                EngineSettings.Provider.cuda, fallback, 0, 0, 1, EngineSettings.Optimization.all, false, true);
     }
 
     @Test
