@@ -12,7 +12,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Bad input on a family's own contract: every malformed request gets the expected code with a description that names
- * the field, and a valid call right after still succeeds, so no bad request can take the service down.
+ * the field, a valid call right after still succeeds, so no bad request can take the service down, and nothing is
+ * logged with a stack trace for it (when the service runs in this JVM).
  */
 public abstract class BadInputContract extends ServiceContract {
 
@@ -36,8 +37,11 @@ public abstract class BadInputContract extends ServiceContract {
     Stream<DynamicTest> each_bad_request_names_its_field_and_the_service_stays_up() {
         return badRequests(channel).stream()
                 .map(bad -> DynamicTest.dynamicTest(bad.name(), () -> {
-                    assertFails(bad.code(), bad.field(), bad.call());
-                    validCall(channel);
+                    try (LogWatch logs = LogWatch.start()) {
+                        assertFails(bad.code(), bad.field(), bad.call());
+                        validCall(channel);
+                        logs.assertNoStackTraces(bad.name());
+                    }
                 }));
     }
 }

@@ -27,10 +27,6 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -68,24 +64,7 @@ public abstract class WireProbeContract extends ServiceContract {
     }
 
     private void check(MethodDescriptor<?, ?> method, Descriptors.Descriptor type, Probe probe) throws Exception {
-        List<LogRecord> traces = new ArrayList<>();
-        Handler watch = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getThrown() != null && record.getLevel().intValue() >= Level.INFO.intValue()) {
-                    traces.add(record);
-                }
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        Logger root = Logger.getLogger("");
-        root.addHandler(watch);
-        try {
+        try (LogWatch logs = LogWatch.start()) {
             StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> send(method, probe));
             assertThat(e).as("a malformed body must fail").isNotNull();
             assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -94,13 +73,8 @@ public abstract class WireProbeContract extends ServiceContract {
                     .withDeadlineAfter(10, TimeUnit.SECONDS)
                     .check(HealthCheckRequest.getDefaultInstance());
             assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
-        } finally {
-            root.removeHandler(watch);
+            logs.assertNoStackTraces("a malformed " + type.getFullName());
         }
-        assertThat(traces)
-                .as("records logged with a stack trace for a client's malformed request")
-                .extracting(r -> r.getLoggerName() + ": " + r.getMessage() + " / " + r.getThrown())
-                .isEmpty();
     }
 
     private void send(MethodDescriptor<?, ?> method, Probe probe) throws Exception {
