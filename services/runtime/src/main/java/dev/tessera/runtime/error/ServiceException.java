@@ -71,6 +71,18 @@ public final class ServiceException extends RuntimeException {
         return new ServiceException(kind, field == null ? parent : parent + "." + field, detail, getCause());
     }
 
+    /**
+     * The same failure with the field {@code from} (or an element of it, {@code from[i]}) renamed {@code to}, for an
+     * edge that feeds another edge's mapper: OIP's text tensor reuses the Embed mapper, whose {@code inputs[3]} is the
+     * tensor's element 3.
+     */
+    public ServiceException renamedField(String from, String to) {
+        if (field == null || !(field.equals(from) || field.startsWith(from + "["))) {
+            return this;
+        }
+        return new ServiceException(kind, to + field.substring(from.length()), detail, getCause());
+    }
+
     public Kind kind() {
         return kind;
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
 import dev.tessera.inference.grpc.v2.InferTensorContents;
 import dev.tessera.inference.grpc.v2.ModelInferRequest;
 import dev.tessera.inference.grpc.v2.ModelInferResponse;
@@ -269,11 +270,14 @@ public class InferenceRestResource {
                     case "FP64" ->
                         c.addFp64Contents(
                                 require(v.isNumber(), v, at, "a number").asDouble());
+                    case "BYTES" ->
+                        c.addBytesContents(ByteString.copyFromUtf8(
+                                require(v.isTextual(), v, at, "a string").asText()));
                     default ->
                         throw ServiceException.invalidArgument(
                                 field + ".datatype",
                                 "is '" + datatype + "', which JSON cannot carry here; send BOOL, INT8 to INT64,"
-                                        + " UINT8 to UINT32, FP32 or FP64");
+                                        + " UINT8 to UINT32, FP32, FP64 or BYTES (strings)");
                 }
             }
             return c.build();

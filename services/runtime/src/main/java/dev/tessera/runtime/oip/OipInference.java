@@ -21,6 +21,7 @@ import dev.tessera.runtime.error.ServiceException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -50,6 +51,7 @@ public class OipInference {
     private final MeterRegistry meters;
     private final String serverName;
     private final String serverVersion;
+    private final Instance<OipTextInputs> text;
 
     @Inject
     public OipInference(
@@ -57,6 +59,7 @@ public class OipInference {
             OnnxEngine engine,
             RuntimeConfig config,
             MeterRegistry meters,
+            Instance<OipTextInputs> text,
             @ConfigProperty(name = "quarkus.application.name", defaultValue = "tessera") String serverName,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "0") String serverVersion) {
         this.registry = registry;
@@ -66,6 +69,7 @@ public class OipInference {
         this.meters = meters;
         this.serverName = serverName;
         this.serverVersion = serverVersion;
+        this.text = text;
     }
 
     /** Whether every model is loaded and warmed. */
@@ -101,6 +105,22 @@ public class OipInference {
                 .setPlatform(PLATFORM);
         model.inputs().forEach((name, info) -> out.addInputs(metadata(name, info)));
         model.outputs().forEach((name, info) -> out.addOutputs(metadata(name, info)));
+        List<OipTextInputs.Output> textOutputs = textOutputs(model.name());
+        if (!textOutputs.isEmpty()) {
+            out.addInputs(ModelMetadataResponse.TensorMetadata.newBuilder()
+                    .setName(OipTextInputs.INPUT)
+                    .setDatatype("BYTES")
+                    .addShape(-1));
+            for (OipTextInputs.Output o : textOutputs) {
+                ModelMetadataResponse.TensorMetadata.Builder t = ModelMetadataResponse.TensorMetadata.newBuilder()
+                        .setName(o.name())
+                        .setDatatype("FP32");
+                for (long d : o.shape()) {
+                    t.addShape(d);
+                }
+                out.addOutputs(t);
+            }
+        }
         return out.build();
     }
 
@@ -115,6 +135,11 @@ public class OipInference {
                 readyModel("model_name", request.getModelName(), "model_version", request.getModelVersion());
         if (request.getInputsCount() == 0) {
             throw ServiceException.invalidArgument("inputs", "at least one input tensor is required");
+        }
+        if (request.getInputs(0).getName().equals(OipTextInputs.INPUT)
+                && !model.inputs().containsKey(OipTextInputs.INPUT)
+                && !textOutputs(model.name()).isEmpty()) {
+            return inferText(model, request);
         }
         boolean raw = request.getRawInputContentsCount() > 0;
         if (raw && request.getRawInputContentsCount() != request.getInputsCount()) {
@@ -218,6 +243,83 @@ public class OipInference {
             tensors.values().forEach(OnnxTensor::close);
             permits.release();
         }
+    }
+
+    private List<OipTextInputs.Output> textOutputs(String model) {
+        return text.isResolvable() ? text.get().outputs(model) : List.of();
+    }
+
+    /** A request whose input is the family's text tensor: decoded, checked and run on the family's own path. */
+    private ModelInferResponse inferText(LoadedModel model, ModelInferRequest request) {
+        if (request.getInputsCount() != 1) {
+            throw ServiceException.invalidArgument(
+                    "inputs", "a request with the '" + OipTextInputs.INPUT + "' input takes no other input");
+        }
+        ModelInferRequest.InferInputTensor input = request.getInputs(0);
+        if (!input.getDatatype().equals("BYTES")) {
+            throw ServiceException.invalidArgument(
+                    "inputs[0].datatype", "must be BYTES (UTF-8 texts), got '" + input.getDatatype() + "'");
+        }
+        if (input.getShapeCount() != 1) {
+            throw ServiceException.invalidArgument(
+                    "inputs[0].shape", "must be [n], one dimension: the number of texts");
+        }
+        boolean raw = request.getRawInputContentsCount() > 0;
+        String field = raw ? "raw_input_contents[0]" : "inputs[0].contents.bytes_contents";
+        List<ByteString> elements = raw
+                ? TensorCodec.splitBytes(request.getRawInputContents(0), field)
+                : input.getContents().getBytesContentsList();
+        if (elements.size() != input.getShape(0)) {
+            throw ServiceException.invalidArgument(
+                    field, "has " + elements.size() + " texts; inputs[0].shape says " + input.getShape(0));
+        }
+        List<String> texts = new ArrayList<>(elements.size());
+        for (int i = 0; i < elements.size(); i++) {
+            if (!elements.get(i).isValidUtf8()) {
+                throw ServiceException.invalidArgument(field + "[" + i + "]", "is not valid UTF-8");
+            }
+            texts.add(elements.get(i).toStringUtf8());
+        }
+        List<OipTextInputs.Output> outputs = textOutputs(model.name());
+        Set<String> known = new HashSet<>();
+        outputs.forEach(o -> known.add(o.name()));
+        for (int i = 0; i < request.getOutputsCount(); i++) {
+            if (!known.contains(request.getOutputs(i).getName())) {
+                throw ServiceException.invalidArgument(
+                        "outputs[" + i + "].name",
+                        "a text request to model '" + model.name() + "' has the outputs " + known);
+            }
+        }
+        Timer.Sample sample = Timer.start(meters);
+        List<OipTextInputs.Tensor> tensors = text.get().infer(model.name(), texts, field);
+        sample.stop(meters.timer("tessera.oip.infer.duration", "model", model.name()));
+        ModelInferResponse.Builder out = ModelInferResponse.newBuilder()
+                .setModelName(model.name())
+                .setModelVersion(model.version())
+                .setId(request.getId());
+        for (OipTextInputs.Tensor t : tensors) {
+            ModelInferResponse.InferOutputTensor.Builder tensor = ModelInferResponse.InferOutputTensor.newBuilder()
+                    .setName(t.name())
+                    .setDatatype("FP32");
+            for (long d : t.shape()) {
+                tensor.addShape(d);
+            }
+            if (raw) {
+                java.nio.ByteBuffer bytes =
+                        java.nio.ByteBuffer.allocate(t.values().length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                bytes.asFloatBuffer().put(t.values());
+                out.addOutputs(tensor);
+                out.addRawOutputContents(ByteString.copyFrom(bytes.array()));
+            } else {
+                dev.tessera.inference.grpc.v2.InferTensorContents.Builder contents =
+                        dev.tessera.inference.grpc.v2.InferTensorContents.newBuilder();
+                for (float v : t.values()) {
+                    contents.addFp32Contents(v);
+                }
+                out.addOutputs(tensor.setContents(contents));
+            }
+        }
+        return out.build();
     }
 
     private static boolean typed(TensorInfo info) {

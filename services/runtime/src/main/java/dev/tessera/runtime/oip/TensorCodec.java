@@ -11,6 +11,7 @@ import dev.tessera.inference.grpc.v2.ModelInferResponse.InferOutputTensor;
 import dev.tessera.runtime.error.ServiceException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -73,6 +74,34 @@ public final class TensorCodec {
         } catch (OrtException e) {
             throw ServiceException.internal("cannot create tensor for input '" + input.getName() + "'", e);
         }
+    }
+
+    /**
+     * The elements of a BYTES tensor in raw form, as the protocol lays them out: each a 4-byte little-endian length,
+     * then that many bytes.
+     */
+    public static List<ByteString> splitBytes(ByteString raw, String field) {
+        List<ByteString> out = new ArrayList<>();
+        int at = 0;
+        while (at < raw.size()) {
+            if (raw.size() - at < 4) {
+                throw ServiceException.invalidArgument(
+                        field, "ends inside the 4-byte length of element " + out.size() + " of a BYTES tensor");
+            }
+            long length = Integer.toUnsignedLong((raw.byteAt(at) & 0xff)
+                    | (raw.byteAt(at + 1) & 0xff) << 8
+                    | (raw.byteAt(at + 2) & 0xff) << 16
+                    | (raw.byteAt(at + 3) & 0xff) << 24);
+            at += 4;
+            if (length > raw.size() - at) {
+                throw ServiceException.invalidArgument(
+                        field,
+                        "element " + out.size() + " claims " + length + " bytes; " + (raw.size() - at) + " remain");
+            }
+            out.add(raw.substring(at, at + (int) length));
+            at += (int) length;
+        }
+        return out;
     }
 
     private static long checkShape(String field, String name, long[] shape, long[] declared, long maxElements) {
