@@ -19,7 +19,7 @@ import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Cancelling a call, or letting its deadline pass, stops the decode loop and frees its slot. */
+/** Cancelling a call, streaming or unary, or letting its deadline pass, stops the decode loop and frees its slot. */
 @QuarkusTest
 class LlmCancellationTest extends ServiceContract {
 
@@ -49,6 +49,22 @@ class LlmCancellationTest extends ServiceContract {
         }
         assertThat(service.inflight()).isEqualTo(1);
         call.cancel(null);
+
+        awaitNoneInFlight();
+        assertThat(cancelledGenerations()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void cancelling_a_unary_call_without_a_deadline_stops_the_generation() throws Exception {
+        double before = cancelledGenerations();
+        var call =
+                TextGenerationGrpc.newFutureStub(channel).generate(longStory(3).build());
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (service.inflight() == 0 && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        assertThat(service.inflight()).isEqualTo(1);
+        call.cancel(true);
 
         awaitNoneInFlight();
         assertThat(cancelledGenerations()).isEqualTo(before + 1);

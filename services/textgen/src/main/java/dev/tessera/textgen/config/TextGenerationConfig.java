@@ -42,9 +42,9 @@ public interface TextGenerationConfig extends FamilyConfig {
     }
 
     /**
-     * The deadline of a unary {@code Generate} that carries none (no gRPC deadline, no {@code deadline_unix_ms}). The
-     * HTTP/2 transport does not tell the service when a client abandons a unary call, so without a deadline an
-     * abandoned generation would hold its slot to {@code max_tokens}; this bounds it. Streams stop when cancelled.
+     * The deadline of a unary {@code Generate} that carries none (no gRPC deadline, no {@code deadline_unix_ms}). A
+     * client that cancels or resets its call stops the generation at once; this bounds the rest, a client that hangs
+     * without closing its connection, so one cannot hold a slot for ever.
      */
     @WithDefault("120s")
     Duration unaryDeadline();

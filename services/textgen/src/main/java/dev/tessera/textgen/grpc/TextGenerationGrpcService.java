@@ -13,6 +13,7 @@ import dev.tessera.textgen.grpc.v1.TextGeneration;
 import dev.tessera.textgen.mapping.TextGenerationMapper;
 import dev.tessera.textgen.service.Generation;
 import dev.tessera.textgen.service.TextGenerationService;
+import io.grpc.Context;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -23,7 +24,7 @@ import java.util.concurrent.CompletionException;
  * The {@code tessera.textgen.v1.TextGeneration} endpoint: it maps the request (checking it on the way), starts the
  * generation through {@link TextGenerationService} and maps the result back. It stays on the event loop, since it
  * only checks sizes and hands over: rendering and tokenizing the prompt, and the decode loop, run on the engine's
- * threads. Cancelling a call, or its deadline passing, cancels the generation.
+ * threads. Cancelling a call, streaming or unary, or its deadline passing, cancels the generation.
  */
 @GrpcService
 public class TextGenerationGrpcService implements TextGeneration {
@@ -43,10 +44,13 @@ public class TextGenerationGrpcService implements TextGeneration {
 
     @Override
     public Uni<GenerateResponse> generate(GenerateRequest request) {
+        // the call's context (CallContextInterceptor): a unary Uni is never cancelled when its client goes away
+        Context call = Context.current();
         return Uni.createFrom()
                 .<GenerateResponse>emitter(emitter -> {
                     Generation generation = service.start(mapper.toUnaryCommand(request), text -> {});
                     emitter.onTermination(generation::cancel);
+                    call.addListener(cancelled -> generation.cancel(), Runnable::run);
                     generation.result().whenComplete((result, failure) -> {
                         if (failure != null) {
                             emitter.fail(unwrap(failure));

@@ -68,7 +68,7 @@ public class TextGenerationMapper {
 
     /**
      * A unary request as a domain command; without a deadline of its own it gets
-     * {@code tessera.textgen.unary-deadline}, since the service cannot see a unary client go away.
+     * {@code tessera.textgen.unary-deadline}, which bounds a client that neither finishes nor cancels.
      *
      * @throws ServiceException {@code INVALID_ARGUMENT} or {@code DEADLINE_EXCEEDED} naming the field
      */
