@@ -1,6 +1,6 @@
 package dev.tessera.mlm;
 
-import static dev.tessera.mlm.MlmTestSupport.cosine;
+import static dev.tessera.conformance.embedding.Vectors.cosine;
 import static dev.tessera.mlm.MlmTestSupport.embed;
 import static dev.tessera.mlm.MlmTestSupport.norm;
 import static dev.tessera.mlm.MlmTestSupport.values;

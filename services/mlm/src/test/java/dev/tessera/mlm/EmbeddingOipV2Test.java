@@ -1,7 +1,7 @@
 package dev.tessera.mlm;
 
 import static dev.tessera.conformance.GrpcAssertions.assertFails;
-import static dev.tessera.mlm.MlmTestSupport.cosine;
+import static dev.tessera.conformance.embedding.Vectors.cosine;
 import static dev.tessera.mlm.MlmTestSupport.embed;
 import static org.assertj.core.api.Assertions.assertThat;
 

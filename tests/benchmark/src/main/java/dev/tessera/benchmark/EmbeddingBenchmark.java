@@ -1,5 +1,7 @@
 package dev.tessera.benchmark;
 
+import static dev.tessera.conformance.embedding.Vectors.cosine;
+
 import dev.tessera.conformance.Texts;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,18 +150,6 @@ public final class EmbeddingBenchmark {
                     r[3]));
         }
         return md.toString();
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 
     private static List<Stats> serve(

@@ -2,7 +2,6 @@ package dev.tessera.conformance;
 
 import static dev.tessera.conformance.GrpcAssertions.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,15 +19,8 @@ import dev.tessera.inference.grpc.v2.ModelReadyRequest;
 import dev.tessera.inference.grpc.v2.ServerLiveRequest;
 import dev.tessera.inference.grpc.v2.ServerMetadataRequest;
 import dev.tessera.inference.grpc.v2.ServerReadyRequest;
-import io.grpc.CallOptions;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -36,7 +28,6 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -215,51 +206,6 @@ public abstract class OipV2Contract extends ServiceContract {
                 "inputs[1].shape",
                 () -> oip.modelInfer(valid.toBuilder().setInputs(1, longer).build()));
     }
-
-    /**
-     * Bytes that are not a protobuf message (a broken client, a proxy that mangled the body, a truncated frame), or
-     * a string field that is not UTF-8, get INVALID_ARGUMENT naming the message expected, not INTERNAL, and the
-     * service stays ready.
-     */
-    @Test
-    void a_body_that_is_not_a_protobuf_message_is_invalid_argument() {
-        MethodDescriptor<byte[], byte[]> raw = MethodDescriptor.<byte[], byte[]>newBuilder()
-                .setType(MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName(
-                        MethodDescriptor.generateFullMethodName(GRPCInferenceServiceGrpc.SERVICE_NAME, "ModelInfer"))
-                .setRequestMarshaller(BYTES)
-                .setResponseMarshaller(BYTES)
-                .build();
-        byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0a, (byte) 0x80, 0x01, 0x41};
-        // field 1 (model_name, a string) holding the byte 0xFF, which is not UTF-8
-        byte[] notUtf8 = {0x0a, 0x01, (byte) 0xff};
-        for (byte[] body : List.of(garbage, notUtf8)) {
-            Throwable thrown = catchThrowable(() -> ClientCalls.blockingUnaryCall(
-                    channel, raw, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), body));
-            assertThat(thrown).isInstanceOf(StatusRuntimeException.class);
-            Status status = ((StatusRuntimeException) thrown).getStatus();
-            assertThat(status.getCode()).as("status of %s", status).isEqualTo(Status.Code.INVALID_ARGUMENT);
-            assertThat(status.getDescription()).contains("not a valid inference.ModelInferRequest message");
-        }
-        assertThat(oip.serverReady(ServerReadyRequest.getDefaultInstance()).getReady())
-                .isTrue();
-    }
-
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
 
     /** A negative token id would index the embedding table from its end; it is refused, naming the element. */
     @Test

@@ -1,5 +1,6 @@
 package dev.tessera.conformance.embedding;
 
+import static dev.tessera.conformance.embedding.Vectors.cosine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.util.concurrent.ListenableFuture;
@@ -103,17 +104,5 @@ public abstract class EmbeddingBatchInvarianceContract extends ServiceContract {
             out.add(v);
         });
         return out;
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 }
