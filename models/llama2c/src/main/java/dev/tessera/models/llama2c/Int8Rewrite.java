@@ -133,7 +133,7 @@ public final class Int8Rewrite {
         List<Field> rewritten = new ArrayList<>(graph.size());
         List<Field> added = new ArrayList<>();
         java.util.Set<String> dropped = new java.util.HashSet<>();
-        Map<String, String[]> rows = new HashMap<>();
+        Map<String, Rows> rows = new HashMap<>();
         int matmuls = 0;
         long quantized = 0;
         double worst = 0;
@@ -181,17 +181,32 @@ public final class Int8Rewrite {
                 String scales = source + ".s8_scales";
                 added.add(initializer(values, OnnxWriter.DataType.INT8, q.values(), k, nOut));
                 added.add(initializer(scales, OnnxWriter.DataType.FLOAT, floats(q.scales()), nOut));
-                String[] row = rows.computeIfAbsent(
-                        n.inputs().get(0), x -> quantizeRows(x, onnxOpset, rewritten, added, rows.size()));
+                Rows row = rows.computeIfAbsent(
+                        n.inputs().get(0), x -> quantizeRows(x, k, onnxOpset, rewritten, added, rows.size()));
                 String prefix = n.name().isEmpty() ? n.outputs().get(0) : n.name();
-                String columns = prefix + "/col_scaled";
                 rewritten.add(node(
                         MS,
                         "MatMulIntegerToFloat",
                         prefix + "/MatMulIntegerToFloat",
-                        List.of(row[0], values, UNIT, scales, ZERO_POINT),
-                        List.of(columns)));
-                rewritten.add(node("", "Mul", prefix + "/MulRows", List.of(columns, row[1]), n.outputs()));
+                        List.of(row.quantized(), values, UNIT, scales, ZERO_POINT),
+                        List.of(prefix + "/col_scaled")));
+                rewritten.add(node(
+                        "",
+                        "Mul",
+                        prefix + "/MulRows",
+                        List.of(prefix + "/col_scaled", row.scales()),
+                        List.of(prefix + "/row_scaled")));
+                String outShape = prefix + "/out_shape";
+                added.add(initializer(outShape + "_n", OnnxWriter.DataType.INT64, int64s(nOut), 1));
+                rewritten.add(node(
+                        "",
+                        "Concat",
+                        prefix + "/OutShape",
+                        List.of(row.leadingShape(), outShape + "_n"),
+                        List.of(outShape),
+                        OnnxWriter.attribute("axis", 0)));
+                rewritten.add(node(
+                        "", "Reshape", prefix + "/Reshape", List.of(prefix + "/row_scaled", outShape), n.outputs()));
             }
             if (uses.merge(source, -1, Integer::sum) == 0) {
                 dropped.add(source);
@@ -206,7 +221,6 @@ public final class Int8Rewrite {
             added.add(initializer(UNIT, OnnxWriter.DataType.FLOAT, floats(new float[] {1f})));
             added.add(initializer(PEAK_FLOOR, OnnxWriter.DataType.FLOAT, floats(new float[] {1e-12f})));
             added.add(initializer(LEVELS, OnnxWriter.DataType.FLOAT, floats(new float[] {127f})));
-            added.add(initializer(OFFSET, OnnxWriter.DataType.FLOAT, floats(new float[] {128f})));
         }
         rewritten.addAll(added);
 
@@ -229,27 +243,45 @@ public final class Int8Rewrite {
     private static final String UNIT = "int8_rewrite/unit_scale";
     private static final String PEAK_FLOOR = "int8_rewrite/peak_floor";
     private static final String LEVELS = "int8_rewrite/levels";
-    private static final String OFFSET = "int8_rewrite/offset";
 
     /**
-     * Adds the nodes that quantize each row of {@code x} (its last axis) to uint8 around 128 with the row's own
-     * symmetric scale, and returns the names of the quantized tensor and of the scales ({@code [..., 1]}).
+     * An input quantized row by row.
+     *
+     * @param quantized the uint8 rows, {@code [rows, K]}: the input flattened to two dimensions
+     * @param scales each row's scale, {@code [rows, 1]}
+     * @param leadingShape the input's shape without its last dimension, to shape the products back
      */
-    private static String[] quantizeRows(String x, long onnxOpset, List<Field> nodes, List<Field> added, int index) {
+    private record Rows(String quantized, String scales, String leadingShape) {}
+
+    /**
+     * Adds the nodes that quantize each row of {@code x} (its last axis, of length {@code k}) to uint8 around 128 with
+     * the row's own symmetric scale: {@code x} is flattened to {@code [rows, k]}, each row's largest magnitude maps to
+     * 127, and one per-axis {@code QuantizeLinear} (axis 0, a scale and a zero point per row) divides, rounds and
+     * saturates in a single pass.
+     */
+    private static Rows quantizeRows(String x, int k, long onnxOpset, List<Field> nodes, List<Field> added, int index) {
         String p = "int8_rewrite/rows" + index;
-        nodes.add(node("", "Abs", p + "/Abs", List.of(x), List.of(p + "/abs")));
+        added.add(initializer(p + "/flat_shape", OnnxWriter.DataType.INT64, int64s(-1, k), 2));
+        added.add(initializer(p + "/column_shape", OnnxWriter.DataType.INT64, int64s(-1, 1), 2));
+        added.add(initializer(p + "/zero", OnnxWriter.DataType.INT64, int64s(0), 1));
+        added.add(initializer(p + "/minus_one", OnnxWriter.DataType.INT64, int64s(-1), 1));
+        nodes.add(node("", "Shape", p + "/Shape", List.of(x), List.of(p + "/shape")));
+        nodes.add(node(
+                "",
+                "Slice",
+                p + "/Leading",
+                List.of(p + "/shape", p + "/zero", p + "/minus_one"),
+                List.of(p + "/leading")));
+        nodes.add(node("", "Reshape", p + "/Flatten", List.of(x, p + "/flat_shape"), List.of(p + "/flat")));
+        nodes.add(node("", "Abs", p + "/Abs", List.of(p + "/flat"), List.of(p + "/abs")));
         if (onnxOpset >= 18) {
-            String axes = p + "/axes";
-            ByteBuffer raw =
-                    ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(-1);
-            added.add(initializer(axes, OnnxWriter.DataType.INT64, raw.array(), 1));
             nodes.add(node(
                     "",
                     "ReduceMax",
                     p + "/ReduceMax",
-                    List.of(p + "/abs", axes),
+                    List.of(p + "/abs", p + "/minus_one"),
                     List.of(p + "/peak"),
-                    OnnxWriter.attribute("keepdims", 1)));
+                    OnnxWriter.attribute("keepdims", 0)));
         } else {
             nodes.add(node(
                     "",
@@ -257,22 +289,31 @@ public final class Int8Rewrite {
                     p + "/ReduceMax",
                     List.of(p + "/abs"),
                     List.of(p + "/peak"),
-                    OnnxWriter.attribute("keepdims", 1),
+                    OnnxWriter.attribute("keepdims", 0),
                     OnnxWriter.attributeInts("axes", -1)));
         }
         nodes.add(node("", "Max", p + "/Max", List.of(p + "/peak", PEAK_FLOOR), List.of(p + "/peak_safe")));
         nodes.add(node("", "Div", p + "/Scale", List.of(p + "/peak_safe", LEVELS), List.of(p + "/scale")));
-        nodes.add(node("", "Div", p + "/Div", List.of(x, p + "/scale"), List.of(p + "/scaled")));
-        nodes.add(node("", "Round", p + "/Round", List.of(p + "/scaled"), List.of(p + "/rounded")));
-        nodes.add(node("", "Add", p + "/Add", List.of(p + "/rounded", OFFSET), List.of(p + "/shifted")));
+        nodes.add(node("", "Shape", p + "/ScaleShape", List.of(p + "/scale"), List.of(p + "/scale_shape")));
         nodes.add(node(
-                "",
-                "Cast",
-                p + "/Cast",
-                List.of(p + "/shifted"),
+                "", "Expand", p + "/ZeroPoints", List.of(ZERO_POINT, p + "/scale_shape"), List.of(p + "/zero_points")));
+        // ONNX Runtime's own QuantizeLinear: per-axis scales whatever opset the exporter chose (ONNX's needs 13)
+        nodes.add(node(
+                MS,
+                "QuantizeLinear",
+                p + "/QuantizeLinear",
+                List.of(p + "/flat", p + "/scale", p + "/zero_points"),
                 List.of(p + "/u8"),
-                OnnxWriter.attribute("to", OnnxWriter.DataType.UINT8.code)));
-        return new String[] {p + "/u8", p + "/scale"};
+                OnnxWriter.attribute("axis", 0)));
+        nodes.add(node(
+                "", "Reshape", p + "/ScaleColumn", List.of(p + "/scale", p + "/column_shape"), List.of(p + "/scales")));
+        return new Rows(p + "/u8", p + "/scales", p + "/leading");
+    }
+
+    private static byte[] int64s(long... values) {
+        ByteBuffer raw = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        raw.asLongBuffer().put(values);
+        return raw.array();
     }
 
     private static Field node(
