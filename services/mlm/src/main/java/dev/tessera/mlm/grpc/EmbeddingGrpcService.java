@@ -7,7 +7,7 @@ import dev.tessera.embedding.grpc.v1.ListModelsRequest;
 import dev.tessera.embedding.grpc.v1.ListModelsResponse;
 import dev.tessera.mlm.mapping.EmbeddingMapper;
 import dev.tessera.mlm.service.EmbeddingService;
-import dev.tessera.runtime.error.GrpcErrors;
+import dev.tessera.platform.error.GrpcErrors;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;

@@ -4,7 +4,7 @@ import dev.tessera.embedding.grpc.v1.EmbedRequest;
 import dev.tessera.mlm.mapping.EmbeddingMapper;
 import dev.tessera.mlm.service.EmbedResult;
 import dev.tessera.mlm.service.EmbeddingService;
-import dev.tessera.runtime.error.ServiceException;
+import dev.tessera.platform.error.ServiceException;
 import dev.tessera.runtime.oip.OipTextInputs;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,6 +1,6 @@
 package dev.tessera.mlm.service;
 
-import dev.tessera.runtime.usage.Usage;
+import dev.tessera.platform.usage.Usage;
 import java.util.List;
 
 /**

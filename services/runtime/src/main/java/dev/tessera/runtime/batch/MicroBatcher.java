@@ -1,6 +1,6 @@
 package dev.tessera.runtime.batch;
 
-import dev.tessera.runtime.error.ServiceException;
+import dev.tessera.platform.error.ServiceException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;

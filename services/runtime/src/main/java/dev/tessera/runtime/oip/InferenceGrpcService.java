@@ -13,7 +13,7 @@ import dev.tessera.inference.grpc.v2.ServerMetadataRequest;
 import dev.tessera.inference.grpc.v2.ServerMetadataResponse;
 import dev.tessera.inference.grpc.v2.ServerReadyRequest;
 import dev.tessera.inference.grpc.v2.ServerReadyResponse;
-import dev.tessera.runtime.error.GrpcErrors;
+import dev.tessera.platform.error.GrpcErrors;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;

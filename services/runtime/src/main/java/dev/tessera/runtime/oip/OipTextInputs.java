@@ -21,7 +21,7 @@ public interface OipTextInputs {
      * Runs {@code texts} on {@code model}, returning one tensor per entry of {@link #outputs}, in that order.
      *
      * @param field how the request names the texts, for errors (such as {@code inputs[0].contents.bytes_contents})
-     * @throws dev.tessera.runtime.error.ServiceException naming the field of anything wrong with the texts
+     * @throws dev.tessera.platform.error.ServiceException naming the field of anything wrong with the texts
      */
     List<Tensor> infer(String model, List<String> texts, String field);
 

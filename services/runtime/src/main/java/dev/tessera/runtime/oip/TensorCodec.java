@@ -8,7 +8,7 @@ import com.google.protobuf.ByteString;
 import dev.tessera.inference.grpc.v2.InferTensorContents;
 import dev.tessera.inference.grpc.v2.ModelInferRequest.InferInputTensor;
 import dev.tessera.inference.grpc.v2.ModelInferResponse.InferOutputTensor;
-import dev.tessera.runtime.error.ServiceException;
+import dev.tessera.platform.error.ServiceException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package dev.tessera.runtime.serving;
 
+import dev.tessera.platform.error.ServiceException;
 import dev.tessera.runtime.engine.ModelRegistry;
 import dev.tessera.runtime.engine.Resources;
-import dev.tessera.runtime.error.ServiceException;
 import dev.tessera.runtime.model.ModelLoadException;
 import dev.tessera.runtime.model.ModelLocator;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.tessera.runtime.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tessera.runtime.error.ServiceException;
+import dev.tessera.platform.error.ServiceException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;

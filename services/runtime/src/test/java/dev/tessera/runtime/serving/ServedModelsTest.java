@@ -3,9 +3,9 @@ package dev.tessera.runtime.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tessera.platform.error.ServiceException;
 import dev.tessera.runtime.engine.LoadedModel;
 import dev.tessera.runtime.engine.ModelRegistry;
-import dev.tessera.runtime.error.ServiceException;
 import dev.tessera.runtime.model.ModelLocator;
 import java.io.IOException;
 import java.nio.file.Files;

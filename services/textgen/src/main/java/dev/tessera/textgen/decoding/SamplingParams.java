@@ -1,6 +1,6 @@
 package dev.tessera.textgen.decoding;
 
-import dev.tessera.runtime.error.ServiceException;
+import dev.tessera.platform.error.ServiceException;
 
 /**
  * How the next token is chosen. Temperature 0 is greedy (argmax, lowest id on ties); otherwise logits are divided by

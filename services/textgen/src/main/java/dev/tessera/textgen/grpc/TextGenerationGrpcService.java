@@ -1,7 +1,7 @@
 package dev.tessera.textgen.grpc;
 
-import dev.tessera.runtime.error.GrpcErrors;
-import dev.tessera.runtime.error.ServiceException;
+import dev.tessera.platform.error.GrpcErrors;
+import dev.tessera.platform.error.ServiceException;
 import dev.tessera.textgen.config.TextGenerationConfig;
 import dev.tessera.textgen.grpc.v1.GenerateRequest;
 import dev.tessera.textgen.grpc.v1.GenerateResponse;

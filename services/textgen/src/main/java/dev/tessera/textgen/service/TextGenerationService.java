@@ -1,9 +1,9 @@
 package dev.tessera.textgen.service;
 
 import ai.onnxruntime.OrtException;
+import dev.tessera.platform.error.ServiceException;
 import dev.tessera.runtime.engine.ModelRegistry;
 import dev.tessera.runtime.engine.OnnxEngine;
-import dev.tessera.runtime.error.ServiceException;
 import dev.tessera.runtime.model.ModelLocator;
 import dev.tessera.runtime.serving.ServedModels;
 import dev.tessera.textgen.config.TextGenerationConfig;

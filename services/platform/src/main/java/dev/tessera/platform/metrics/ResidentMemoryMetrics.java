@@ -1,4 +1,4 @@
-package dev.tessera.runtime.metrics;
+package dev.tessera.platform.metrics;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,4 @@
-package dev.tessera.runtime.grpc;
+package dev.tessera.platform.grpc;
 
 import com.google.protobuf.Message;
 import io.grpc.ForwardingServerCallListener;

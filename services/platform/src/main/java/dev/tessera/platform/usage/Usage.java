@@ -1,4 +1,4 @@
-package dev.tessera.runtime.usage;
+package dev.tessera.platform.usage;
 
 /**
  * What one call consumed, in the units the orchestrator prices. Families fill the fields that apply to them and leave

@@ -1,4 +1,4 @@
-package dev.tessera.runtime.error;
+package dev.tessera.platform.error;
 
 import java.util.Objects;
 

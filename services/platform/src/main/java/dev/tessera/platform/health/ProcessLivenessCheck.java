@@ -1,4 +1,4 @@
-package dev.tessera.runtime.health;
+package dev.tessera.platform.health;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;

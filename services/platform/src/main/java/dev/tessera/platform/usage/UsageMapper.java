@@ -1,4 +1,4 @@
-package dev.tessera.runtime.usage;
+package dev.tessera.platform.usage;
 
 /** Maps {@link Usage} onto {@code tessera.common.v1.Usage}, the one message every family's response carries. */
 public final class UsageMapper {

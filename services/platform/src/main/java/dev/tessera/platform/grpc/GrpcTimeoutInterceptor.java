@@ -1,4 +1,4 @@
-package dev.tessera.runtime.grpc;
+package dev.tessera.platform.grpc;
 
 import io.grpc.Context;
 import io.grpc.Contexts;

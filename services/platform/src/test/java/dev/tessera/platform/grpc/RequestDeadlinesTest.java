@@ -1,9 +1,9 @@
-package dev.tessera.runtime.grpc;
+package dev.tessera.platform.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tessera.runtime.error.ServiceException;
+import dev.tessera.platform.error.ServiceException;
 import io.grpc.Deadline;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.tessera.runtime.grpc;
+package dev.tessera.platform.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

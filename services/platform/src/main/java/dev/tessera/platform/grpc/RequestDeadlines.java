@@ -1,7 +1,7 @@
-package dev.tessera.runtime.grpc;
+package dev.tessera.platform.grpc;
 
 import dev.tessera.common.grpc.v1.RequestMetadata;
-import dev.tessera.runtime.error.ServiceException;
+import dev.tessera.platform.error.ServiceException;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.micrometer.core.instrument.Counter;
