@@ -62,6 +62,9 @@ public final class GrpcErrors {
         return switch (kind) {
             case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
             case NOT_FOUND -> Status.NOT_FOUND;
+            case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
+            case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
+            case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
             case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
             case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
             case UNAVAILABLE -> Status.UNAVAILABLE;

@@ -12,6 +12,9 @@ public final class ServiceException extends RuntimeException {
     public enum Kind {
         INVALID_ARGUMENT,
         NOT_FOUND,
+        ALREADY_EXISTS,
+        UNAUTHENTICATED,
+        PERMISSION_DENIED,
         RESOURCE_EXHAUSTED,
         FAILED_PRECONDITION,
         UNAVAILABLE,
@@ -36,6 +39,20 @@ public final class ServiceException extends RuntimeException {
 
     public static ServiceException notFound(String field, String message) {
         return new ServiceException(Kind.NOT_FOUND, field, message, null);
+    }
+
+    public static ServiceException alreadyExists(String field, String message) {
+        return new ServiceException(Kind.ALREADY_EXISTS, field, message, null);
+    }
+
+    /** No valid credentials: a missing, unknown or revoked key. */
+    public static ServiceException unauthenticated(String message) {
+        return new ServiceException(Kind.UNAUTHENTICATED, null, message, null);
+    }
+
+    /** Valid credentials that do not allow this call, such as a tenant key on an admin call. */
+    public static ServiceException permissionDenied(String message) {
+        return new ServiceException(Kind.PERMISSION_DENIED, null, message, null);
     }
 
     public static ServiceException resourceExhausted(String message) {

@@ -1,0 +1,90 @@
+package dev.tessera.orchestrator.ledger;
+
+import io.agroal.api.AgroalDataSource;
+import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
+import io.agroal.api.security.NamePrincipal;
+import io.agroal.api.security.SimplePassword;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Locale;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Opens the ledger's database from a JDBC URL and brings its schema up to date with the Flyway migrations in
+ * {@code db/ledger}, which are written once for both databases. The kind of database is read from the URL at run
+ * time: {@code jdbc:h2:file:...} (the local default: nothing to install) or {@code jdbc:postgresql://...}
+ * (production). That is why the pool is built here rather than by Quarkus' datasource, whose database kind is fixed
+ * when the application is built.
+ */
+public final class LedgerDatabase {
+
+    private LedgerDatabase() {}
+
+    /**
+     * @param url a {@code jdbc:h2:} or {@code jdbc:postgresql:} URL; an H2 URL gets PostgreSQL mode and a lock timeout
+     *     appended, which the migrations and the ledger's statements rely on
+     * @param maxConnections the pool's size; it bounds how many ledger transactions run at once
+     */
+    public static AgroalDataSource open(String url, String username, String password, int maxConnections)
+            throws SQLException {
+        String jdbcUrl = effectiveUrl(url);
+        if (jdbcUrl.startsWith("jdbc:h2:file:")) {
+            createParent(jdbcUrl.substring("jdbc:h2:file:".length()));
+        }
+        AgroalDataSource ds = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
+                .connectionPoolConfiguration(pool -> pool.initialSize(1)
+                        .minSize(1)
+                        .maxSize(maxConnections)
+                        .acquisitionTimeout(Duration.ofSeconds(10))
+                        .validationTimeout(Duration.ofSeconds(30))
+                        .connectionFactoryConfiguration(cf -> {
+                            cf.jdbcUrl(jdbcUrl);
+                            if (username != null && !username.isEmpty()) {
+                                cf.principal(new NamePrincipal(username));
+                            }
+                            if (password != null && !password.isEmpty()) {
+                                cf.credential(new SimplePassword(password));
+                            }
+                            return cf;
+                        })));
+        try {
+            Flyway.configure(LedgerDatabase.class.getClassLoader())
+                    .dataSource(ds)
+                    .locations("classpath:db/ledger")
+                    .table("ledger_schema_history")
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        return ds;
+    }
+
+    /** The URL as opened: H2 in PostgreSQL mode with a lock timeout long enough for a hot budget row. */
+    static String effectiveUrl(String url) {
+        if (url.startsWith("jdbc:h2:") && !url.toUpperCase(Locale.ROOT).contains(";MODE=")) {
+            return url + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000";
+        }
+        return url;
+    }
+
+    private static void createParent(String pathAndOptions) {
+        String path = pathAndOptions.split(";", 2)[0];
+        if (path.startsWith("~") || path.isEmpty()) {
+            return;
+        }
+        Path parent = Path.of(path).toAbsolutePath().getParent();
+        try {
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "cannot create the ledger's directory " + parent + ": " + e.getMessage(), e);
+        }
+    }
+}
