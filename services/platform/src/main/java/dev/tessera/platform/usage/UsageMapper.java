@@ -1,6 +1,9 @@
 package dev.tessera.platform.usage;
 
-/** Maps {@link Usage} onto {@code tessera.common.v1.Usage}, the one message every family's response carries. */
+/**
+ * Maps {@link Usage} to and from {@code tessera.common.v1.Usage}, the one message every family's response carries: the
+ * families write it, the orchestrator reads it to price the call.
+ */
 public final class UsageMapper {
 
     private UsageMapper() {}
@@ -14,5 +17,15 @@ public final class UsageMapper {
                 .setImages(usage.images())
                 .setPixels(usage.pixels())
                 .build();
+    }
+
+    public static Usage fromProto(dev.tessera.common.grpc.v1.Usage usage) {
+        return new Usage(
+                usage.getInputTokens(),
+                usage.getOutputTokens(),
+                usage.getItems(),
+                usage.getComputeMs(),
+                usage.getImages(),
+                usage.getPixels());
     }
 }

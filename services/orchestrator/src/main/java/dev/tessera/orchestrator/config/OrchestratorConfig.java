@@ -1,0 +1,257 @@
+package dev.tessera.orchestrator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything the orchestrator is told: which backends exist and what they cost, how to route, who may call, and where
+ * the ledger lives. Backends are configuration, not discovery, so that an ops team reviews every price and address in
+ * one file (or one Helm values block).
+ */
+@ConfigMapping(prefix = "tessera.orchestrator")
+public interface OrchestratorConfig {
+
+    /** The backends, by name: the name clients give as a request's model. */
+    Map<String, Backend> backends();
+
+    /** How requests are routed when they do not name a model. */
+    Routing routing();
+
+    /** Who may call. */
+    Auth auth();
+
+    /** Where money is recorded. */
+    Ledger ledger();
+
+    /** How backends are watched. */
+    Health health();
+
+    /** What a single request may ask for; larger is refused before anything is reserved. */
+    Limits limits();
+
+    /** One model the orchestrator can route to, on one family service. */
+    interface Backend {
+
+        /**
+         * The family that serves it, which decides its contract: {@code llm}, {@code slm} and {@code moe} speak
+         * {@code tessera.textgen.v1}, {@code mlm} speaks {@code tessera.embedding.v1}.
+         */
+        String family();
+
+        /** The model's name on its service, when it differs from the backend's name. */
+        Optional<String> model();
+
+        /**
+         * Where the service is reached: {@code host:port}, or {@code dns:///name:port} for a Kubernetes headless
+         * Service, whose pods the client balances round-robin (a ClusterIP would pin each HTTP/2 connection to one
+         * pod). Several addresses are used in turn, skipping those that are down.
+         */
+        List<String> addresses();
+
+        /** What it can do: {@code chat}, {@code tools}, {@code json_schema}, {@code embed}. */
+        Set<String> capabilities();
+
+        /** Its price table. */
+        Prices prices();
+
+        /** Its quality tier, higher is better; requests may ask for a minimum. */
+        @WithDefault("1")
+        int qualityTier();
+
+        /** The most calls sent to it at once (a bulkhead); past that the router falls back to the next candidate. */
+        @WithDefault("32")
+        int maxConcurrency();
+
+        /**
+         * The latency it should answer within. While its recent 95th percentile (over {@code health.latency-window})
+         * is above this, cheapest-capable routing skips it for another candidate that meets its own.
+         */
+        @WithDefault("10s")
+        Duration latencySlo();
+
+        /** How long one call to it may take before it is abandoned (a gRPC deadline, which also stops the work). */
+        @WithDefault("60s")
+        Duration timeout();
+
+        /** Retries on {@code UNAVAILABLE}, the only failure where trying the same backend again can help. */
+        @WithDefault("2")
+        int maxRetries();
+
+        /** Pause before a retry. */
+        @WithDefault("50ms")
+        Duration retryDelay();
+
+        /** When to stop calling it for a while. */
+        CircuitBreaker circuitBreaker();
+    }
+
+    /**
+     * Prices in integer micro-dollars (a price of 150 per 1k input tokens is $0.15 per million). A call is charged
+     * each rule it touches, each rounded up to a whole micro-dollar.
+     */
+    interface Prices {
+        /** Per 1,000 input tokens. */
+        @WithDefault("0")
+        long inputPer1kTokens();
+
+        /** Per 1,000 output tokens. */
+        @WithDefault("0")
+        long outputPer1kTokens();
+
+        /** Per item: one embedded input. */
+        @WithDefault("0")
+        long perItem();
+
+        /** Per second of model compute. */
+        @WithDefault("0")
+        long perComputeSecond();
+
+        /** Per image read or produced (the vision families). */
+        @WithDefault("0")
+        long perImage();
+
+        /** Per megapixel read or produced (the vision families). */
+        @WithDefault("0")
+        long perMegapixel();
+    }
+
+    /** A backend's circuit breaker (SmallRye Fault Tolerance). */
+    interface CircuitBreaker {
+        /** Calls in the rolling window the failure ratio is measured over. */
+        @WithDefault("10")
+        int requestVolume();
+
+        /** The share of failed calls in the window that opens the breaker. */
+        @WithDefault("0.5")
+        double failureRatio();
+
+        /** How long it stays open before letting a trial call through. */
+        @WithDefault("5s")
+        Duration delay();
+    }
+
+    /** Routing. */
+    interface Routing {
+        /**
+         * The policy for a generation that names no model: {@code cheapest-capable}, {@code cascade} or
+         * {@code semantic}.
+         */
+        @WithDefault("cheapest-capable")
+        String defaultGeneratePolicy();
+
+        /** The cascade's two steps and its acceptance rule. */
+        Cascade cascade();
+    }
+
+    /** The cascade: a cheap model first, a strong one when the cheap answer is not good enough. */
+    interface Cascade {
+        /** The backend tried first. */
+        @WithDefault("tool-slm")
+        String cheap();
+
+        /** The backend escalated to. */
+        @WithDefault("tool-llm")
+        String strong();
+
+        /**
+         * The cheap answer's mean token log-probability must be at least this to be accepted (with a tool call that
+         * validates against its schema). Calibrated on the forge's held-out set: docs/benchmarks.md.
+         */
+        @WithDefault("-0.1")
+        double minMeanLogprob();
+    }
+
+    /** Who may call. */
+    interface Auth {
+        /**
+         * Whether every call needs an API key. Off, a call without a key is billed to {@code local-tenant} (the local
+         * mode); a key that is given is still checked.
+         */
+        @WithDefault("false")
+        boolean requireKeys();
+
+        /** The key that guards the Admin service; without one, administration is refused. From a Secret. */
+        Optional<String> adminKey();
+
+        /** The tenant billed for calls without a key when keys are not required. */
+        @WithDefault("local")
+        String localTenant();
+    }
+
+    /** The ledger's database. */
+    interface Ledger {
+        /**
+         * A JDBC URL: {@code jdbc:h2:file:<path>} (the local default, nothing to install) or
+         * {@code jdbc:postgresql://host:5432/db} (production; every replica shares it).
+         */
+        @WithDefault("jdbc:h2:file:./data/orchestrator/ledger")
+        String jdbcUrl();
+
+        /** The database user. */
+        Optional<String> username();
+
+        /** The database password. From a Secret. */
+        Optional<String> password();
+
+        /** Connections in the pool: how many ledger transactions run at once. */
+        @WithDefault("16")
+        int maxConnections();
+
+        /**
+         * Added to a request's longest possible duration (every candidate's timeout) to size its reservation's lease:
+         * a crashed orchestrator's reservations return their money this long after the request could have ended.
+         */
+        @WithDefault("30s")
+        Duration leaseMargin();
+
+        /** How often expired leases are looked for. */
+        @WithDefault("10s")
+        Duration expiryInterval();
+    }
+
+    /** Watching backends. */
+    interface Health {
+        /** How often each address is asked {@code grpc.health.v1} Check and ListModels. */
+        @WithDefault("2s")
+        Duration interval();
+
+        /** How long one health probe may take. */
+        @WithDefault("1s")
+        Duration timeout();
+
+        /** How far back the latency percentile for the SLO looks. */
+        @WithDefault("30s")
+        Duration latencyWindow();
+    }
+
+    /** Limits on one request. */
+    interface Limits {
+        /** The most {@code max_tokens} a generation may ask for. */
+        @WithDefault("1024")
+        int maxTokens();
+
+        /**
+         * {@code max_tokens} for a generation that does not set it. The orchestrator always sends one, so that the
+         * worst case it reserved is the backend's bound too.
+         */
+        @WithDefault("256")
+        int defaultMaxTokens();
+
+        /** The most UTF-8 bytes of text in one request (messages, tools, inputs together). */
+        @WithDefault("262144")
+        int maxInputBytes();
+
+        /** The most inputs in one embedding request. */
+        @WithDefault("256")
+        int maxEmbedInputs();
+
+        /** The largest {@code max_cost_micros} accepted: $1,000 for one request is a typo, not a limit. */
+        @WithDefault("1000000000")
+        long maxCostMicros();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.tessera.orchestrator.ledger;
+
+import dev.tessera.orchestrator.accounts.Accounts;
+import dev.tessera.orchestrator.config.OrchestratorConfig;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.sql.SQLException;
+import org.jboss.logging.Logger;
+
+/**
+ * Opens the ledger's database once, migrated, and hands out the ledger, budgets and accounts over it; returns the
+ * money of expired leases on a schedule (every replica does; each reservation expires once).
+ */
+@Singleton
+public class LedgerProducer {
+
+    private static final Logger LOG = Logger.getLogger(LedgerProducer.class);
+
+    private final AgroalDataSource db;
+    private final Ledger ledger;
+    private final Budgets budgets;
+    private final Accounts accounts;
+
+    @Inject
+    public LedgerProducer(OrchestratorConfig config) throws SQLException {
+        OrchestratorConfig.Ledger c = config.ledger();
+        this.db = LedgerDatabase.open(
+                c.jdbcUrl(), c.username().orElse(""), c.password().orElse(""), c.maxConnections());
+        String url = c.jdbcUrl();
+        LOG.infof("ledger: %s", url.contains("@") ? url.substring(0, url.indexOf(':', 5)) + ":..." : url);
+        this.ledger = new Ledger(db, System::currentTimeMillis);
+        this.budgets = new Budgets(db, System::currentTimeMillis);
+        this.accounts = new Accounts(db, System::currentTimeMillis);
+    }
+
+    @Produces
+    @Singleton
+    Ledger ledger() {
+        return ledger;
+    }
+
+    @Produces
+    @Singleton
+    Budgets budgets() {
+        return budgets;
+    }
+
+    @Produces
+    @Singleton
+    Accounts accounts() {
+        return accounts;
+    }
+
+    @Scheduled(
+            every = "${tessera.orchestrator.ledger.expiry-interval:10s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void expireLeases() {
+        try {
+            while (ledger.expireLeases(500) == 500) {
+                // more are due; keep going
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("expiring leases failed, will try again: %s", e.getMessage());
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        db.close();
+    }
+}

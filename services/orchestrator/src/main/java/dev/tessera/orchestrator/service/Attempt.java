@@ -1,0 +1,26 @@
+package dev.tessera.orchestrator.service;
+
+import dev.tessera.platform.usage.Usage;
+
+/**
+ * One backend the router considered, for the receipt.
+ *
+ * @param backend its name
+ * @param model its model
+ * @param outcome what became of it
+ * @param reason why it was chosen or left
+ * @param chargedMicros what it was charged
+ * @param usage what it reported consuming (zeros when not called or failed)
+ * @param latencyMillis how long the call took (0 when skipped)
+ */
+public record Attempt(
+        String backend,
+        String model,
+        Outcome outcome,
+        String reason,
+        long chargedMicros,
+        Usage usage,
+        long latencyMillis) {
+
+    static final Usage NONE = new Usage(0, 0, 0, 0, 0, 0);
+}

@@ -1,0 +1,453 @@
+package dev.tessera.orchestrator.service;
+
+import dev.tessera.common.grpc.v1.RequestMetadata;
+import dev.tessera.embedding.grpc.v1.EmbedRequest;
+import dev.tessera.embedding.grpc.v1.EmbedResponse;
+import dev.tessera.orchestrator.accounts.Caller;
+import dev.tessera.orchestrator.backend.Backend;
+import dev.tessera.orchestrator.backend.BackendFailures;
+import dev.tessera.orchestrator.backend.StreamCutException;
+import dev.tessera.orchestrator.config.OrchestratorConfig;
+import dev.tessera.orchestrator.ledger.Charge;
+import dev.tessera.orchestrator.ledger.Ledger;
+import dev.tessera.orchestrator.ledger.Reservation;
+import dev.tessera.orchestrator.pricing.WorstCase;
+import dev.tessera.orchestrator.routing.Candidate;
+import dev.tessera.orchestrator.routing.CascadeJudge;
+import dev.tessera.orchestrator.routing.Demand;
+import dev.tessera.orchestrator.routing.RoutePlan;
+import dev.tessera.orchestrator.routing.RouteRequest;
+import dev.tessera.orchestrator.routing.Router;
+import dev.tessera.orchestrator.routing.Skipped;
+import dev.tessera.platform.error.ServiceException;
+import dev.tessera.platform.usage.Usage;
+import dev.tessera.platform.usage.UsageMapper;
+import dev.tessera.textgen.grpc.v1.FinishReason;
+import dev.tessera.textgen.grpc.v1.GenerateRequest;
+import dev.tessera.textgen.grpc.v1.GenerateResponse;
+import dev.tessera.textgen.grpc.v1.GenerateStreamResponse;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Serves one routed request end to end: plan, reserve the worst case (refused here, before any backend is called,
+ * when a budget cannot cover it), call the candidates in order (falling back on a backend's failure, escalating when
+ * the cascade does not accept the cheap answer), commit what the answers cost, release the rest, and write the
+ * receipt. Every path that leaves, failures and cancellations included, closes the reservation.
+ */
+@Singleton
+public class OrchestratorService {
+
+    private final Router router;
+    private final Ledger ledger;
+    private final CascadeJudge judge;
+    private final Duration leaseMargin;
+    private final MeterRegistry meters;
+    private final Counter budgetRejections;
+
+    @Inject
+    public OrchestratorService(Router router, Ledger ledger, OrchestratorConfig config, MeterRegistry meters) {
+        this.router = router;
+        this.ledger = ledger;
+        this.judge = new CascadeJudge(config.routing().cascade().minMeanLogprob());
+        this.leaseMargin = config.ledger().leaseMargin();
+        this.meters = meters;
+        this.budgetRejections = Counter.builder("tessera.orchestrator.budget.rejections")
+                .description("Requests refused because a budget could not cover their worst case")
+                .register(meters);
+    }
+
+    /**
+     * Who is calling and by when.
+     *
+     * @param caller the tenant and key charged
+     * @param requestId the request's id, from its metadata or made up
+     * @param deadlineNanos the request's deadline ({@link System#nanoTime()}), {@link Long#MAX_VALUE} for none
+     * @param field where the request's model sits, for errors
+     */
+    public record Call(Caller caller, String requestId, long deadlineNanos, String field) {}
+
+    public Routed<GenerateResponse> generate(Call call, GenerateRequest request, Demand demand, RouteRequest route) {
+        RoutePlan plan = router.plan(demand, route, call.field());
+        Reservation reservation = reserve(call, plan);
+        List<Attempt> attempts = new ArrayList<>();
+        List<Charge> charges = new ArrayList<>();
+        GenerateRequest forwarded = withMetadata(request, call);
+        GenerateResponse kept = null;
+        int keptAt = -1;
+        Throwable last = null;
+        try {
+            for (Candidate c : plan.candidates()) {
+                Backend b = c.backend();
+                long start = System.nanoTime();
+                GenerateResponse answer;
+                try {
+                    answer = b.generate(forwarded, call.deadlineNanos());
+                } catch (Exception e) {
+                    last = e;
+                    attempts.add(failed(c, e, start));
+                    if (!BackendFailures.fallsBack(e) || expired(call)) {
+                        break;
+                    }
+                    continue;
+                }
+                Usage usage = UsageMapper.fromProto(answer.getUsage());
+                long cost = b.prices().cost(usage);
+                charges.add(new Charge(b.name(), cost));
+                boolean escalate = plan.cascade()
+                        && c != plan.candidates().get(plan.candidates().size() - 1);
+                if (escalate) {
+                    var why = judge.reject(request, answer);
+                    if (why.isPresent()) {
+                        attempts.add(attempt(c, Outcome.ESCALATED, "not accepted: " + why.get(), cost, usage, start));
+                        kept = answer;
+                        keptAt = attempts.size() - 1;
+                        continue;
+                    }
+                    attempts.add(attempt(c, Outcome.ANSWERED, accepted(c), cost, usage, start));
+                    kept = answer;
+                    keptAt = -1;
+                    break;
+                }
+                attempts.add(attempt(c, Outcome.ANSWERED, c.reason(), cost, usage, start));
+                kept = answer;
+                keptAt = -1;
+                break;
+            }
+            if (kept != null && keptAt >= 0) {
+                // the cascade escalated and the strong model failed: the cheap answer is better than none
+                Attempt a = attempts.get(keptAt);
+                attempts.set(
+                        keptAt,
+                        new Attempt(
+                                a.backend(),
+                                a.model(),
+                                Outcome.ANSWERED,
+                                a.reason() + "; kept, the escalation failed",
+                                a.chargedMicros(),
+                                a.usage(),
+                                a.latencyMillis()));
+            }
+        } finally {
+            close(reservation, charges);
+        }
+        Receipt receipt = receipt(call, plan, reservation, attempts, charges);
+        record(plan, attempts);
+        if (kept == null) {
+            throw failure(last, attempts);
+        }
+        return new Routed<>(kept, receipt);
+    }
+
+    public Routed<EmbedResponse> embed(Call call, EmbedRequest request, Demand demand, RouteRequest route) {
+        RoutePlan plan = router.plan(demand, route, call.field());
+        Reservation reservation = reserve(call, plan);
+        List<Attempt> attempts = new ArrayList<>();
+        List<Charge> charges = new ArrayList<>();
+        EmbedRequest forwarded = request.toBuilder()
+                .setMetadata(metadata(request.getMetadata(), call))
+                .build();
+        EmbedResponse answer = null;
+        Throwable last = null;
+        try {
+            for (Candidate c : plan.candidates()) {
+                long start = System.nanoTime();
+                try {
+                    answer = c.backend().embed(forwarded, call.deadlineNanos());
+                } catch (Exception e) {
+                    last = e;
+                    attempts.add(failed(c, e, start));
+                    if (!BackendFailures.fallsBack(e) || expired(call)) {
+                        break;
+                    }
+                    continue;
+                }
+                Usage usage = UsageMapper.fromProto(answer.getUsage());
+                long cost = c.backend().prices().cost(usage);
+                charges.add(new Charge(c.backend().name(), cost));
+                attempts.add(attempt(c, Outcome.ANSWERED, c.reason(), cost, usage, start));
+                break;
+            }
+        } finally {
+            close(reservation, charges);
+        }
+        Receipt receipt = receipt(call, plan, reservation, attempts, charges);
+        record(plan, attempts);
+        if (answer == null) {
+            throw failure(last, attempts);
+        }
+        return new Routed<>(answer, receipt);
+    }
+
+    /**
+     * Streams a generation: every message but the last goes to {@code out} as it comes; the last, which carries the
+     * usage, is returned with the receipt once the charge is committed. A backend that fails before sending
+     * anything is replaced by the next candidate; one that fails (or whose client cancels) midway ends the stream,
+     * charged for the input and the deltas sent.
+     */
+    public Routed<GenerateStreamResponse> generateStream(
+            Call call,
+            GenerateRequest request,
+            Demand demand,
+            RouteRequest route,
+            Consumer<GenerateStreamResponse> out) {
+        RoutePlan plan = router.plan(demand, route, call.field());
+        if (plan.cascade()) {
+            throw ServiceException.invalidArgument(
+                    "routing.policy",
+                    "the cascade must judge an answer whole before sending any of it, so it does not stream;"
+                            + " use Generate, or another policy");
+        }
+        Reservation reservation = reserve(call, plan);
+        List<Attempt> attempts = new ArrayList<>();
+        List<Charge> charges = new ArrayList<>();
+        GenerateRequest forwarded = withMetadata(request, call);
+        GenerateStreamResponse[] lastMessage = new GenerateStreamResponse[1];
+        Throwable last = null;
+        RuntimeException cut = null;
+        try {
+            for (Candidate c : plan.candidates()) {
+                long start = System.nanoTime();
+                try {
+                    c.backend().generateStream(forwarded, call.deadlineNanos(), m -> {
+                        if (m.getFinishReason() != FinishReason.FINISH_REASON_UNSPECIFIED) {
+                            lastMessage[0] = m;
+                        } else {
+                            out.accept(m);
+                        }
+                    });
+                } catch (StreamCutException e) {
+                    Usage partial = partialUsage(demand, c.backend(), e.forwarded());
+                    long cost = c.backend().prices().cost(partial);
+                    charges.add(new Charge(c.backend().name(), cost));
+                    attempts.add(attempt(
+                            c,
+                            Outcome.FAILED,
+                            "cut after " + e.forwarded() + " messages: " + status(e),
+                            cost,
+                            partial,
+                            start));
+                    cut = e.status();
+                    break;
+                } catch (Exception e) {
+                    last = e;
+                    attempts.add(failed(c, e, start));
+                    if (!BackendFailures.fallsBack(e) || expired(call)) {
+                        break;
+                    }
+                    continue;
+                }
+                if (lastMessage[0] == null) {
+                    last = Status.INTERNAL
+                            .withDescription(
+                                    "backend " + c.backend().name() + " ended its stream without a last message")
+                            .asRuntimeException();
+                    attempts.add(failed(c, last, start));
+                    break;
+                }
+                Usage usage = UsageMapper.fromProto(lastMessage[0].getUsage());
+                long cost = c.backend().prices().cost(usage);
+                charges.add(new Charge(c.backend().name(), cost));
+                attempts.add(attempt(c, Outcome.ANSWERED, c.reason(), cost, usage, start));
+                break;
+            }
+        } finally {
+            close(reservation, charges);
+        }
+        Receipt receipt = receipt(call, plan, reservation, attempts, charges);
+        record(plan, attempts);
+        if (cut != null) {
+            throw new ReceiptedFailure(cut, receipt);
+        }
+        if (lastMessage[0] == null
+                || attempts.isEmpty()
+                || attempts.get(attempts.size() - 1).outcome() != Outcome.ANSWERED) {
+            throw new ReceiptedFailure(failure(last, attempts), receipt);
+        }
+        return new Routed<>(lastMessage[0], receipt);
+    }
+
+    /** A failure that still owes the client its receipt (a cut stream was charged for what it sent). */
+    public static final class ReceiptedFailure extends RuntimeException {
+        private final transient Receipt receipt;
+
+        ReceiptedFailure(RuntimeException cause, Receipt receipt) {
+            super(cause.getMessage(), cause);
+            this.receipt = receipt;
+        }
+
+        public Receipt receipt() {
+            return receipt;
+        }
+    }
+
+    // ---- money ----
+
+    private Reservation reserve(Call call, RoutePlan plan) {
+        Duration longest = Duration.ZERO;
+        for (Candidate c : plan.candidates()) {
+            Duration d = c.backend().spec().longestCall();
+            longest = plan.cascade() ? longest.plus(d) : (d.compareTo(longest) > 0 ? d : longest);
+        }
+        if (call.deadlineNanos() != Long.MAX_VALUE) {
+            Duration left = Duration.ofNanos(Math.max(0, call.deadlineNanos() - System.nanoTime()));
+            if (left.compareTo(longest) < 0) {
+                longest = left;
+            }
+        }
+        try {
+            return ledger.reserve(
+                    call.caller().payer(),
+                    call.requestId(),
+                    plan.reserveMicros(),
+                    longest.plus(leaseMargin).toMillis());
+        } catch (ServiceException e) {
+            if (e.kind() == ServiceException.Kind.RESOURCE_EXHAUSTED) {
+                budgetRejections.increment();
+            }
+            throw e;
+        }
+    }
+
+    private void close(Reservation reservation, List<Charge> charges) {
+        if (charges.isEmpty()) {
+            ledger.release(reservation);
+        } else {
+            ledger.commit(reservation, charges);
+        }
+    }
+
+    /** A stream cut midway: the whole prompt was read, and each message sent carried at least one token. */
+    private static Usage partialUsage(Demand demand, Backend backend, int messages) {
+        Usage bound = WorstCase.usage(demand, backend);
+        return new Usage(bound.inputTokens(), messages, 0, 0, 0, 0);
+    }
+
+    // ---- receipts and metrics ----
+
+    private static Attempt attempt(Candidate c, Outcome outcome, String reason, long cost, Usage usage, long start) {
+        return new Attempt(
+                c.backend().name(),
+                c.backend().model(),
+                outcome,
+                reason,
+                cost,
+                usage,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
+
+    private static Attempt failed(Candidate c, Throwable e, long start) {
+        return attempt(c, Outcome.FAILED, BackendFailures.describe(e), 0, Attempt.NONE, start);
+    }
+
+    private String accepted(Candidate c) {
+        return "cascade: accepted (tool call valid, mean logprob at or above " + judge.threshold() + ")";
+    }
+
+    private static Receipt receipt(
+            Call call, RoutePlan plan, Reservation reservation, List<Attempt> attempts, List<Charge> charges) {
+        List<Attempt> all = new ArrayList<>(attempts);
+        for (Skipped s : plan.skipped()) {
+            all.add(new Attempt(s.backend(), s.model(), Outcome.SKIPPED, s.reason(), 0, Attempt.NONE, 0));
+        }
+        long charged = 0;
+        for (Charge c : charges) {
+            charged += c.micros();
+        }
+        return new Receipt(
+                call.requestId(),
+                call.caller().tenant(),
+                plan.policy(),
+                plan.route(),
+                plan.routeSimilarity(),
+                List.copyOf(all),
+                reservation.amountMicros(),
+                Math.min(charged, reservation.amountMicros()));
+    }
+
+    private void record(RoutePlan plan, List<Attempt> attempts) {
+        String policy = plan.policy().configName();
+        for (Attempt a : attempts) {
+            String outcome = a.outcome().name().toLowerCase(java.util.Locale.ROOT);
+            meters.counter(
+                            "tessera.orchestrator.decisions",
+                            "policy",
+                            policy,
+                            "backend",
+                            a.backend(),
+                            "outcome",
+                            outcome)
+                    .increment();
+            if (a.chargedMicros() > 0) {
+                meters.counter("tessera.orchestrator.cost.micros", "policy", policy, "backend", a.backend())
+                        .increment(a.chargedMicros());
+            }
+            if (a.outcome() == Outcome.FAILED) {
+                meters.counter("tessera.orchestrator.fallbacks", "backend", a.backend())
+                        .increment();
+            }
+            Timer.builder("tessera.orchestrator.backend.latency")
+                    .description("Time a backend took to answer, as seen by the orchestrator")
+                    .tag("backend", a.backend())
+                    .tag("outcome", outcome)
+                    .publishPercentileHistogram()
+                    .register(meters)
+                    .record(a.latencyMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    // ---- failures ----
+
+    private static boolean expired(Call call) {
+        return call.deadlineNanos() != Long.MAX_VALUE && System.nanoTime() >= call.deadlineNanos();
+    }
+
+    /** What the client is told when no candidate answered. */
+    private static RuntimeException failure(Throwable last, List<Attempt> attempts) {
+        if (last instanceof StatusRuntimeException sre && !BackendFailures.fallsBack(sre)) {
+            return sre;
+        }
+        if (last instanceof StatusRuntimeException sre && sre.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
+            return sre;
+        }
+        StringBuilder why = new StringBuilder("no backend could serve the request:");
+        for (Attempt a : attempts) {
+            why.append(' ').append(a.backend()).append(" (").append(a.reason()).append(')');
+        }
+        return ServiceException.unavailable(why.toString());
+    }
+
+    private static String status(StreamCutException e) {
+        Status s = e.status().getStatus();
+        return s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription());
+    }
+
+    // ---- forwarding ----
+
+    private static GenerateRequest withMetadata(GenerateRequest request, Call call) {
+        return request.toBuilder()
+                .setMetadata(metadata(request.getMetadata(), call))
+                .build();
+    }
+
+    /** The caller's metadata, with who pays, the request's id and its absolute deadline, for the next hop. */
+    private static RequestMetadata metadata(RequestMetadata given, Call call) {
+        RequestMetadata.Builder m =
+                given.toBuilder().setTenant(call.caller().tenant()).setRequestId(call.requestId());
+        if (call.deadlineNanos() != Long.MAX_VALUE) {
+            long leftMillis = TimeUnit.NANOSECONDS.toMillis(call.deadlineNanos() - System.nanoTime());
+            m.setDeadlineUnixMs(System.currentTimeMillis() + Math.max(1, leftMillis));
+        }
+        return m.build();
+    }
+}

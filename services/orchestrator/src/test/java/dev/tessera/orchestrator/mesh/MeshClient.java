@@ -1,0 +1,98 @@
+package dev.tessera.orchestrator.mesh;
+
+import dev.tessera.orchestrator.grpc.v1.ListBackendsRequest;
+import dev.tessera.orchestrator.grpc.v1.OrchestratorGrpc;
+import dev.tessera.orchestrator.grpc.v1.Receipt;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.AbstractStub;
+import io.grpc.stub.MetadataUtils;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/** A gRPC client of the orchestrator under test, as any outside client would be. */
+public final class MeshClient implements AutoCloseable {
+
+    /** The trailer the orchestrator puts the receipt in. */
+    public static final Metadata.Key<Receipt> RECEIPT =
+            Metadata.Key.of("tessera-receipt-bin", ProtoUtils.metadataMarshaller(Receipt.getDefaultInstance()));
+
+    private final ManagedChannel channel;
+
+    public MeshClient() {
+        URI uri = URI.create(ConfigProvider.getConfig().getValue("test.url", String.class));
+        channel = ManagedChannelBuilder.forAddress(uri.getHost(), uri.getPort())
+                .usePlaintext()
+                .build();
+    }
+
+    public ManagedChannel channel() {
+        return channel;
+    }
+
+    /** {@code stub} sending {@code authorization: Bearer key}. */
+    public static <S extends AbstractStub<S>> S withKey(S stub, String key) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
+        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    /** {@code stub} whose calls leave their receipt trailer in {@code into}. */
+    public static <S extends AbstractStub<S>> S capturingReceipt(S stub, AtomicReference<Receipt> into) {
+        return stub.withInterceptors(new ClientInterceptor() {
+            @Override
+            public <Q, A> ClientCall<Q, A> interceptCall(
+                    MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
+                return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+                    @Override
+                    public void start(Listener<A> listener, Metadata headers) {
+                        super.start(
+                                new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                                    @Override
+                                    public void onClose(Status status, Metadata trailers) {
+                                        into.set(trailers.get(RECEIPT));
+                                        super.onClose(status, trailers);
+                                    }
+                                },
+                                headers);
+                    }
+                };
+            }
+        });
+    }
+
+    /** Waits until every backend is healthy: the orchestrator has probed the mesh. */
+    public void awaitHealthy(Duration timeout) throws InterruptedException {
+        var stub = OrchestratorGrpc.newBlockingStub(channel);
+        long end = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        while (System.nanoTime() < end) {
+            var backends =
+                    stub.listBackends(ListBackendsRequest.getDefaultInstance()).getBackendsList();
+            if (backends.stream().allMatch(b -> b.getHealthy())) {
+                return;
+            }
+            last = backends.toString();
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("backends not healthy after " + timeout + ": " + last);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+}

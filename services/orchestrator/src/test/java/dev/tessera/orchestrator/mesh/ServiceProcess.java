@@ -1,0 +1,142 @@
+package dev.tessera.orchestrator.mesh;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Tessera service run from its packaged jar as a separate process, as in production: the orchestrator's tests talk
+ * to real family services over real sockets, and can kill one. The jar comes from the module's {@code target}
+ * (the reactor builds the services before the orchestrator); a missing jar fails the test, saying how to build it.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final Path ROOT = locateRoot();
+
+    private final String name;
+    private final int port;
+    private final Process process;
+
+    private ServiceProcess(String name, int port, Process process) {
+        this.name = name;
+        this.port = port;
+        this.process = process;
+    }
+
+    /**
+     * Starts {@code services/<module>} on a free port. Returns at once; {@link #awaitReady} waits.
+     *
+     * @param jvmArgs extra JVM options (heap, config overrides as {@code -D})
+     */
+    public static ServiceProcess start(String name, String module, List<String> jvmArgs) throws IOException {
+        Path jar = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: the orchestrator's tests run the real service; build it"
+                    + " first (./mvnw -B package -DskipTests -pl " + module + " -am)");
+        }
+        int port = freePort();
+        Path logs = ROOT.resolve("services/orchestrator/target/mesh-logs");
+        Files.createDirectories(logs);
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        if (Runtime.version().feature() >= 22) {
+            command.add("--enable-native-access=ALL-UNNAMED");
+        }
+        command.add("-Dquarkus.http.port=" + port);
+        command.add("-Dai.djl.offline=true");
+        command.addAll(jvmArgs);
+        command.add("-jar");
+        command.add(jar.toString());
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(logs.resolve(name + "-" + port + ".log").toFile());
+        pb.environment().put("OPT_OUT_TRACKING", "true");
+        return new ServiceProcess(name, port, pb.start());
+    }
+
+    /** Waits until the service's readiness check passes (its models loaded and warmed). */
+    public ServiceProcess awaitReady(Duration timeout) throws InterruptedException {
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue()
+                        + "; see services/orchestrator/target/mesh-logs/" + name + "-" + port + ".log");
+            }
+            try {
+                HttpResponse<Void> r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return this;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(name + " was not ready after " + timeout);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String address() {
+        return "localhost:" + port;
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** {@code kill -9}: the process gets no chance to finish anything. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    private static Path locateRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isRegularFile(dir.resolve("mvnw"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("cannot find the repository root (mvnw) above "
+                    + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+}
