@@ -1,0 +1,248 @@
+package dev.tessera.orchestrator;
+
+import static dev.tessera.conformance.GrpcAssertions.assertFails;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tessera.embedding.grpc.v1.EmbedRequest;
+import dev.tessera.embedding.grpc.v1.EmbedResponse;
+import dev.tessera.embedding.grpc.v1.EmbeddingGrpc;
+import dev.tessera.orchestrator.grpc.v1.AdminGrpc;
+import dev.tessera.orchestrator.grpc.v1.CreateApiKeyRequest;
+import dev.tessera.orchestrator.grpc.v1.CreateApiKeyResponse;
+import dev.tessera.orchestrator.grpc.v1.CreateTenantRequest;
+import dev.tessera.orchestrator.grpc.v1.GetSpendRequest;
+import dev.tessera.orchestrator.grpc.v1.ListApiKeysRequest;
+import dev.tessera.orchestrator.grpc.v1.ListBudgetsRequest;
+import dev.tessera.orchestrator.grpc.v1.Period;
+import dev.tessera.orchestrator.grpc.v1.Receipt;
+import dev.tessera.orchestrator.grpc.v1.RevokeApiKeyRequest;
+import dev.tessera.orchestrator.grpc.v1.SetBudgetRequest;
+import dev.tessera.orchestrator.grpc.v1.SpendRow;
+import dev.tessera.orchestrator.mesh.MeshClient;
+import dev.tessera.orchestrator.mesh.MeshResource;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Keys, budgets and the ledger through the front door, against the real services. */
+@QuarkusTest
+@WithTestResource(value = MeshResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+class MoneyTest {
+
+    private static final String ADMIN_KEY = "test-admin-key";
+
+    private MeshClient client;
+    private AdminGrpc.AdminBlockingStub admin;
+
+    @BeforeEach
+    void open() throws InterruptedException {
+        client = new MeshClient();
+        client.awaitHealthy(Duration.ofSeconds(30));
+        admin = MeshClient.withKey(AdminGrpc.newBlockingStub(client.channel()), ADMIN_KEY);
+    }
+
+    @AfterEach
+    void close() throws InterruptedException {
+        client.close();
+    }
+
+    private String tenant() {
+        String id = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.createTenant(CreateTenantRequest.newBuilder().setId(id).build());
+        return id;
+    }
+
+    private CreateApiKeyResponse key(String tenant) {
+        return admin.createApiKey(CreateApiKeyRequest.newBuilder()
+                .setTenant(tenant)
+                .setName("test")
+                .build());
+    }
+
+    private static EmbedRequest embed(String text) {
+        return EmbedRequest.newBuilder().addInputs(text).build();
+    }
+
+    @Test
+    void administration_needs_the_admin_key() {
+        var bare = AdminGrpc.newBlockingStub(client.channel());
+        assertFails(
+                Status.Code.UNAUTHENTICATED,
+                "authorization",
+                () -> bare.listTenants(dev.tessera.orchestrator.grpc.v1.ListTenantsRequest.getDefaultInstance()));
+        String t = tenant();
+        String tenantKey = key(t).getKey();
+        assertFails(
+                Status.Code.PERMISSION_DENIED,
+                "admin key",
+                () -> MeshClient.withKey(bare, tenantKey)
+                        .listTenants(dev.tessera.orchestrator.grpc.v1.ListTenantsRequest.getDefaultInstance()));
+        assertThat(admin.listTenants(dev.tessera.orchestrator.grpc.v1.ListTenantsRequest.getDefaultInstance())
+                        .getTenantsList())
+                .anyMatch(x -> x.getId().equals(t));
+        assertFails(
+                Status.Code.ALREADY_EXISTS,
+                "id",
+                () -> admin.createTenant(
+                        CreateTenantRequest.newBuilder().setId(t).build()));
+        assertFails(
+                Status.Code.INVALID_ARGUMENT,
+                "id",
+                () -> admin.createTenant(
+                        CreateTenantRequest.newBuilder().setId("no spaces").build()));
+        assertFails(
+                Status.Code.NOT_FOUND,
+                "tenant",
+                () -> admin.createApiKey(CreateApiKeyRequest.newBuilder()
+                        .setTenant("nobody-" + t)
+                        .build()));
+        assertFails(
+                Status.Code.INVALID_ARGUMENT,
+                "period",
+                () -> admin.setBudget(SetBudgetRequest.newBuilder()
+                        .setTenant(t)
+                        .setLimitMicros(5)
+                        .build()));
+        assertFails(
+                Status.Code.INVALID_ARGUMENT,
+                "limit_micros",
+                () -> admin.setBudget(SetBudgetRequest.newBuilder()
+                        .setTenant(t)
+                        .setPeriod(Period.PERIOD_DAILY)
+                        .setLimitMicros(-1)
+                        .build()));
+    }
+
+    @Test
+    void a_key_bills_its_tenant_is_listed_without_its_secret_and_stops_working_when_revoked() {
+        String t = tenant();
+        CreateApiKeyResponse issued = key(t);
+        assertThat(issued.getKey()).startsWith("tsk_").hasSizeGreaterThan(40);
+        AtomicReference<Receipt> receipt = new AtomicReference<>();
+        var stub = MeshClient.capturingReceipt(
+                MeshClient.withKey(EmbeddingGrpc.newBlockingStub(client.channel()), issued.getKey()), receipt);
+        stub.embed(embed("a key bills its tenant"));
+        assertThat(receipt.get().getTenant()).isEqualTo(t);
+
+        var listed = admin.listApiKeys(
+                        ListApiKeysRequest.newBuilder().setTenant(t).build())
+                .getApiKeys(0);
+        assertThat(listed.toString()).doesNotContain(issued.getKey().substring(10));
+        assertThat(issued.getKey()).startsWith(listed.getPrefix());
+
+        admin.revokeApiKey(RevokeApiKeyRequest.newBuilder()
+                .setId(issued.getApiKey().getId())
+                .build());
+        Status s = assertFails(Status.Code.UNAUTHENTICATED, "API key", () -> stub.embed(embed("after revocation")));
+        assertThat(s.getDescription()).contains("revoked");
+        assertFails(
+                Status.Code.UNAUTHENTICATED,
+                "API key",
+                () -> MeshClient.withKey(EmbeddingGrpc.newBlockingStub(client.channel()), "tsk_not-a-key")
+                        .embed(embed("x")));
+        assertFails(
+                Status.Code.UNAUTHENTICATED,
+                "Bearer",
+                () -> MeshClient.withKey(EmbeddingGrpc.newBlockingStub(client.channel()), "")
+                        .embed(embed("x")));
+    }
+
+    @Test
+    void five_hundred_concurrent_requests_against_a_budget_for_a_hundred_spend_exactly_the_budget() throws Exception {
+        String t = tenant();
+        String apiKey = key(t).getKey();
+        // one short input's worst case on the cheapest embedder is 1 micro-dollar, and so is its charge
+        admin.setBudget(SetBudgetRequest.newBuilder()
+                .setTenant(t)
+                .setPeriod(Period.PERIOD_TOTAL)
+                .setLimitMicros(100)
+                .build());
+        double embedsBefore = mlmEmbedCalls();
+
+        var stub = MeshClient.withKey(EmbeddingGrpc.newFutureStub(client.channel()), apiKey);
+        List<CompletableFuture<EmbedResponse>> calls = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            CompletableFuture<EmbedResponse> f = new CompletableFuture<>();
+            var future = stub.embed(embed("request " + i));
+            future.addListener(
+                    () -> {
+                        try {
+                            f.complete(future.get());
+                        } catch (Exception e) {
+                            f.completeExceptionally(e.getCause() == null ? e : e.getCause());
+                        }
+                    },
+                    Runnable::run);
+            calls.add(f);
+        }
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger exhausted = new AtomicInteger();
+        List<Throwable> other = new ArrayList<>();
+        for (CompletableFuture<EmbedResponse> f : calls) {
+            try {
+                f.get(120, TimeUnit.SECONDS);
+                ok.incrementAndGet();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof StatusRuntimeException sre
+                        && sre.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+                    exhausted.incrementAndGet();
+                } else {
+                    other.add(e.getCause());
+                }
+            }
+        }
+        assertThat(other).isEmpty();
+        assertThat(ok.get()).isEqualTo(100);
+        assertThat(exhausted.get()).isEqualTo(400);
+        var budget = admin.listBudgets(
+                        ListBudgetsRequest.newBuilder().setTenant(t).build())
+                .getBudgets(0);
+        assertThat(budget.getSpentMicros()).isEqualTo(100);
+        assertThat(budget.getReservedMicros()).isZero();
+        List<SpendRow> spend = admin.getSpend(
+                        GetSpendRequest.newBuilder().setTenant(t).build())
+                .getRowsList();
+        // under this load the cheapest embedder's bulkhead fills and some calls fall back to the next one
+        assertThat(spend.stream().mapToLong(SpendRow::getCalls).sum()).isEqualTo(100);
+        assertThat(spend.stream().mapToLong(SpendRow::getChargedMicros).sum()).isEqualTo(100);
+        // the refused 400 never reached the backend
+        assertThat(mlmEmbedCalls() - embedsBefore).isEqualTo(100);
+    }
+
+    /** Embed calls the MLM has served, from its own metrics. */
+    private static double mlmEmbedCalls() throws Exception {
+        int port = MeshResource.RUNNING.get("mlm").port();
+        String body = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        double sum = 0;
+        for (String line : body.split("\n")) {
+            if (line.startsWith("grpc_server_processing_duration_seconds_count") && line.contains("method=\"Embed\"")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+}
