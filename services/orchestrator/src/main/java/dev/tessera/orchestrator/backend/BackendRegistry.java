@@ -138,7 +138,7 @@ public class BackendRegistry {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         for (Endpoint e : endpoints.values()) {
             e.channel().shutdownNow();
         }
