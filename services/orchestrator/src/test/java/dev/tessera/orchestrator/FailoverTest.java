@@ -2,6 +2,7 @@ package dev.tessera.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tessera.conformance.ServiceProcess;
 import dev.tessera.orchestrator.grpc.v1.ListBackendsRequest;
 import dev.tessera.orchestrator.grpc.v1.OrchestratorGrpc;
 import dev.tessera.orchestrator.grpc.v1.Outcome;
@@ -9,7 +10,6 @@ import dev.tessera.orchestrator.grpc.v1.Receipt;
 import dev.tessera.orchestrator.grpc.v1.RoutedGenerateRequest;
 import dev.tessera.orchestrator.mesh.MeshClient;
 import dev.tessera.orchestrator.mesh.MeshResource;
-import dev.tessera.orchestrator.mesh.ServiceProcess;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

@@ -2,9 +2,11 @@ package dev.tessera.benchmark;
 
 import static dev.tessera.conformance.embedding.Vectors.cosine;
 
+import dev.tessera.conformance.ServiceProcess;
 import dev.tessera.conformance.Texts;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -164,11 +166,13 @@ public final class EmbeddingBenchmark {
                 all.add(p.trim());
             }
         }
-        try (ServiceProcess service =
-                new ServiceProcess(jar, all, target.resolve("service-batching-" + batching + ".log"))) {
+        List<String> jvmArgs = new ArrayList<>();
+        all.forEach(p -> jvmArgs.add("-D" + p));
+        try (ServiceProcess service = ServiceProcess.start("service-batching-" + batching, jar, jvmArgs, target)
+                .awaitReady(Duration.ofMinutes(3))) {
             // the JIT warms the service's own code paths before anything is measured
-            LoadGenerator.run(service.channel, "service warm-up", 8, 0, Math.max(5, seconds / 2));
-            Stats rtt = LoadGenerator.roundTrip(service.channel, Math.max(2, seconds / 4));
+            LoadGenerator.run(service.channel(), "service warm-up", 8, 0, Math.max(5, seconds / 2));
+            Stats rtt = LoadGenerator.roundTrip(service.channel(), Math.max(2, seconds / 4));
             System.out.printf(
                     Locale.ROOT,
                     "%-28s p50 %7.2f ms  p99 %7.2f ms%n",
@@ -183,7 +187,7 @@ public final class EmbeddingBenchmark {
                     rtt.calls()));
             for (int c : CONCURRENCY) {
                 Stats s = LoadGenerator.run(
-                        service.channel, "service c=" + c + " batching " + batching, c, warmup, seconds);
+                        service.channel(), "service c=" + c + " batching " + batching, c, warmup, seconds);
                 System.out.printf(
                         Locale.ROOT,
                         "%-28s %9.1f items/s  p50 %7.2f ms  p99 %7.2f ms%n",

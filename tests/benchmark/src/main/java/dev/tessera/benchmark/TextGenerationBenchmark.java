@@ -2,6 +2,7 @@ package dev.tessera.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tessera.conformance.ServiceProcess;
 import dev.tessera.conformance.Texts;
 import dev.tessera.runtime.engine.EngineSettings;
 import dev.tessera.runtime.engine.OnnxEngine;
@@ -20,6 +21,7 @@ import dev.tessera.textgen.grpc.v1.Sampling;
 import dev.tessera.textgen.grpc.v1.TextGenerationGrpc;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -185,10 +187,12 @@ public final class TextGenerationBenchmark {
             Path jar = root.resolve("services/" + service + "/target/quarkus-app/quarkus-run.jar");
             double[] batched = new double[2];
             for (boolean batching : new boolean[] {false, true}) {
-                try (ServiceProcess process = new ServiceProcess(
-                        jar,
-                        List.of("tessera.textgen.batching.enabled=" + batching),
-                        target.resolve("benchmark-" + service + "-batching-" + batching + ".log"))) {
+                try (ServiceProcess process = ServiceProcess.start(
+                                service + "-batching-" + batching,
+                                jar,
+                                List.of("-Dtessera.textgen.batching.enabled=" + batching),
+                                target)
+                        .awaitReady(Duration.ofMinutes(3))) {
                     load(
                             process,
                             2,
@@ -352,7 +356,7 @@ public final class TextGenerationBenchmark {
             int client = c;
             futures.add(clients.submit(() -> {
                 TextGenerationGrpc.TextGenerationBlockingStub stub =
-                        TextGenerationGrpc.newBlockingStub(process.channel);
+                        TextGenerationGrpc.newBlockingStub(process.channel());
                 int i = client;
                 while (System.nanoTime() < end) {
                     GenerateRequest request = GenerateRequest.newBuilder()

@@ -30,7 +30,9 @@ public final class Accounts {
     /** Tenant ids: short, printable, safe in logs, metrics tags and URLs. */
     public static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-    private static final String KEY_PREFIX = "tsk_";
+    /** How every Tessera API key begins. */
+    public static final String KEY_PREFIX = "tsk_";
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final DataSource db;

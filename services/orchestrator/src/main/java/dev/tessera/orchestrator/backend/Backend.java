@@ -9,6 +9,7 @@ import dev.tessera.textgen.grpc.v1.GenerateResponse;
 import dev.tessera.textgen.grpc.v1.GenerateStreamRequest;
 import dev.tessera.textgen.grpc.v1.GenerateStreamResponse;
 import dev.tessera.textgen.grpc.v1.TextGenerationGrpc;
+import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -149,13 +150,27 @@ public final class Backend {
         AtomicInteger sent = new AtomicInteger();
         return guarded(
                 () -> timed(() -> {
-                    Iterator<GenerateStreamResponse> stream = TextGenerationGrpc.newBlockingStub(
-                                    endpoint().channel())
-                            .withDeadline(deadline(deadlineNanos))
-                            .generateStream(forwarded);
+                    // its own context, cancelled on the way out: a stream abandoned midway (its client stopped
+                    // reading) is cancelled on the backend too, not left to run to max_tokens
+                    Context.CancellableContext scope = Context.current().withCancellation();
+                    Context previous = scope.attach();
                     try {
+                        Iterator<GenerateStreamResponse> stream = TextGenerationGrpc.newBlockingStub(
+                                        endpoint().channel())
+                                .withDeadline(deadline(deadlineNanos))
+                                .generateStream(forwarded);
                         while (stream.hasNext()) {
-                            sink.accept(stream.next());
+                            GenerateStreamResponse message = stream.next();
+                            try {
+                                sink.accept(message);
+                            } catch (RuntimeException clientGone) {
+                                throw new StreamCutException(
+                                        sent.get(),
+                                        Status.CANCELLED
+                                                .withDescription(
+                                                        "the client stopped reading: " + clientGone.getMessage())
+                                                .asRuntimeException());
+                            }
                             sent.incrementAndGet();
                         }
                     } catch (StatusRuntimeException e) {
@@ -163,6 +178,9 @@ public final class Backend {
                             throw new StreamCutException(sent.get(), e);
                         }
                         throw e;
+                    } finally {
+                        scope.detach(previous);
+                        scope.cancel(null);
                     }
                     return sent.get();
                 }),

@@ -27,7 +27,8 @@ public final class BackendFailures {
                 default -> false;
             };
         }
-        return t instanceof StreamCutException;
+        // a stream cut by its client (CANCELLED) is not the backend's fault
+        return t instanceof StreamCutException cut && isBackendFault(cut.status());
     }
 
     /** Another candidate may serve the request: the failure was this backend's, or it was full or fenced off. */

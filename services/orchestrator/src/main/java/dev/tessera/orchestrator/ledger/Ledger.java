@@ -31,6 +31,9 @@ public final class Ledger {
 
     private static final Logger LOG = Logger.getLogger(Ledger.class);
 
+    /** The field an exhausted budget's refusal names, so that edges can tell it from a busy backend. */
+    public static final String BUDGET_FIELD = "budget";
+
     private final DataSource db;
     private final LongSupplier clock;
 
@@ -332,10 +335,12 @@ public final class Ledger {
         }
         long left = Math.max(0, rule.limitMicros - spent - reserved);
         String scope = rule.apiKeyId.isEmpty() ? "tenant '" + rule.tenant + "'" : "API key " + rule.apiKeyId;
-        return ServiceException.resourceExhausted(String.format(
-                "budget %s (%s, %s) has %d of %d micro-dollars left (%d spent, %d held by calls in flight); this"
-                        + " request needs %d in the worst case",
-                rule.id, scope, rule.period, left, rule.limitMicros, spent, reserved, amount));
+        return ServiceException.resourceExhausted(
+                BUDGET_FIELD,
+                String.format(
+                        "%s (%s, %s) has %d of %d micro-dollars left (%d spent, %d held by calls in flight); this"
+                                + " request needs %d in the worst case",
+                        rule.id, scope, rule.period, left, rule.limitMicros, spent, reserved, amount));
     }
 
     /** Moves a reservation's money in one window: {@code unhold} leaves reserved, {@code spend} joins spent. */

@@ -201,6 +201,14 @@ public class OrchestratorService {
             Demand demand,
             RouteRequest route,
             Consumer<GenerateStreamResponse> out) {
+        return openStream(call, request, demand, route).run(out);
+    }
+
+    /**
+     * The first half of a stream: plan and reserve, so that a refusal (a bad request, an exhausted budget) is known
+     * before a transport commits to a streamed answer (an HTTP status cannot change once an event is sent).
+     */
+    public OpenStream openStream(Call call, GenerateRequest request, Demand demand, RouteRequest route) {
         RoutePlan plan = router.plan(demand, route, call.field());
         if (plan.cascade()) {
             throw ServiceException.invalidArgument(
@@ -208,73 +216,105 @@ public class OrchestratorService {
                     "the cascade must judge an answer whole before sending any of it, so it does not stream;"
                             + " use Generate, or another policy");
         }
-        Reservation reservation = reserve(call, plan);
-        List<Attempt> attempts = new ArrayList<>();
-        List<Charge> charges = new ArrayList<>();
-        GenerateRequest forwarded = withMetadata(request, call);
-        GenerateStreamResponse[] lastMessage = new GenerateStreamResponse[1];
-        Throwable last = null;
-        RuntimeException cut = null;
-        try {
-            for (Candidate c : plan.candidates()) {
-                long start = System.nanoTime();
-                try {
-                    c.backend().generateStream(forwarded, call.deadlineNanos(), m -> {
-                        if (m.getFinishReason() != FinishReason.FINISH_REASON_UNSPECIFIED) {
-                            lastMessage[0] = m;
-                        } else {
-                            out.accept(m);
+        return new OpenStream(call, withMetadata(request, call), demand, plan, reserve(call, plan));
+    }
+
+    /** A stream planned and paid for, not yet started; {@link #run} (or {@link #abandon}) must follow. */
+    public final class OpenStream {
+        private final Call call;
+        private final GenerateRequest forwarded;
+        private final Demand demand;
+        private final RoutePlan plan;
+        private final Reservation reservation;
+
+        private OpenStream(Call call, GenerateRequest forwarded, Demand demand, RoutePlan plan, Reservation r) {
+            this.call = call;
+            this.forwarded = forwarded;
+            this.demand = demand;
+            this.plan = plan;
+            this.reservation = r;
+        }
+
+        private volatile String current;
+
+        /** The backend streaming now (the first candidate until one is called), for each message's model field. */
+        public String currentModel() {
+            return current == null ? plan.candidates().get(0).backend().name() : current;
+        }
+
+        /** Returns the reservation: the stream will not run (its client left first). */
+        public void abandon() {
+            ledger.release(reservation);
+        }
+
+        public Routed<GenerateStreamResponse> run(Consumer<GenerateStreamResponse> out) {
+            List<Attempt> attempts = new ArrayList<>();
+            List<Charge> charges = new ArrayList<>();
+            GenerateStreamResponse[] lastMessage = new GenerateStreamResponse[1];
+            Throwable last = null;
+            RuntimeException cut = null;
+            try {
+                for (Candidate c : plan.candidates()) {
+                    long start = System.nanoTime();
+                    current = c.backend().name();
+                    try {
+                        c.backend().generateStream(forwarded, call.deadlineNanos(), m -> {
+                            if (m.getFinishReason() != FinishReason.FINISH_REASON_UNSPECIFIED) {
+                                lastMessage[0] = m;
+                            } else {
+                                out.accept(m);
+                            }
+                        });
+                    } catch (StreamCutException e) {
+                        Usage partial = partialUsage(demand, c.backend(), e.forwarded());
+                        long cost = c.backend().prices().cost(partial);
+                        charges.add(new Charge(c.backend().name(), cost));
+                        attempts.add(attempt(
+                                c,
+                                Outcome.FAILED,
+                                "cut after " + e.forwarded() + " messages: " + status(e),
+                                cost,
+                                partial,
+                                start));
+                        cut = e.status();
+                        break;
+                    } catch (Exception e) {
+                        last = e;
+                        attempts.add(failed(c, e, start));
+                        if (!BackendFailures.fallsBack(e) || expired(call)) {
+                            break;
                         }
-                    });
-                } catch (StreamCutException e) {
-                    Usage partial = partialUsage(demand, c.backend(), e.forwarded());
-                    long cost = c.backend().prices().cost(partial);
-                    charges.add(new Charge(c.backend().name(), cost));
-                    attempts.add(attempt(
-                            c,
-                            Outcome.FAILED,
-                            "cut after " + e.forwarded() + " messages: " + status(e),
-                            cost,
-                            partial,
-                            start));
-                    cut = e.status();
-                    break;
-                } catch (Exception e) {
-                    last = e;
-                    attempts.add(failed(c, e, start));
-                    if (!BackendFailures.fallsBack(e) || expired(call)) {
+                        continue;
+                    }
+                    if (lastMessage[0] == null) {
+                        last = Status.INTERNAL
+                                .withDescription(
+                                        "backend " + c.backend().name() + " ended its stream without a last message")
+                                .asRuntimeException();
+                        attempts.add(failed(c, last, start));
                         break;
                     }
-                    continue;
-                }
-                if (lastMessage[0] == null) {
-                    last = Status.INTERNAL
-                            .withDescription(
-                                    "backend " + c.backend().name() + " ended its stream without a last message")
-                            .asRuntimeException();
-                    attempts.add(failed(c, last, start));
+                    Usage usage = UsageMapper.fromProto(lastMessage[0].getUsage());
+                    long cost = c.backend().prices().cost(usage);
+                    charges.add(new Charge(c.backend().name(), cost));
+                    attempts.add(attempt(c, Outcome.ANSWERED, c.reason(), cost, usage, start));
                     break;
                 }
-                Usage usage = UsageMapper.fromProto(lastMessage[0].getUsage());
-                long cost = c.backend().prices().cost(usage);
-                charges.add(new Charge(c.backend().name(), cost));
-                attempts.add(attempt(c, Outcome.ANSWERED, c.reason(), cost, usage, start));
-                break;
+            } finally {
+                close(reservation, charges);
             }
-        } finally {
-            close(reservation, charges);
+            Receipt receipt = receipt(call, plan, reservation, attempts, charges);
+            record(plan, attempts);
+            if (cut != null) {
+                throw new ReceiptedFailure(cut, receipt);
+            }
+            if (lastMessage[0] == null
+                    || attempts.isEmpty()
+                    || attempts.get(attempts.size() - 1).outcome() != Outcome.ANSWERED) {
+                throw new ReceiptedFailure(failure(last, attempts), receipt);
+            }
+            return new Routed<>(lastMessage[0], receipt);
         }
-        Receipt receipt = receipt(call, plan, reservation, attempts, charges);
-        record(plan, attempts);
-        if (cut != null) {
-            throw new ReceiptedFailure(cut, receipt);
-        }
-        if (lastMessage[0] == null
-                || attempts.isEmpty()
-                || attempts.get(attempts.size() - 1).outcome() != Outcome.ANSWERED) {
-            throw new ReceiptedFailure(failure(last, attempts), receipt);
-        }
-        return new Routed<>(lastMessage[0], receipt);
     }
 
     /** A failure that still owes the client its receipt (a cut stream was charged for what it sent). */

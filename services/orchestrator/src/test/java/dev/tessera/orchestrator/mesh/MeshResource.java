@@ -1,5 +1,6 @@
 package dev.tessera.orchestrator.mesh;
 
+import dev.tessera.conformance.ServiceProcess;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.time.Duration;
 import java.util.HashMap;

@@ -59,6 +59,11 @@ public final class ServiceException extends RuntimeException {
         return new ServiceException(Kind.RESOURCE_EXHAUSTED, null, message, null);
     }
 
+    /** A limit that {@code field} names ran out, such as a budget. */
+    public static ServiceException resourceExhausted(String field, String message) {
+        return new ServiceException(Kind.RESOURCE_EXHAUSTED, field, message, null);
+    }
+
     public static ServiceException failedPrecondition(String field, String message) {
         return new ServiceException(Kind.FAILED_PRECONDITION, field, message, null);
     }

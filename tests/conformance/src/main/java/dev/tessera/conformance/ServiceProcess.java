@@ -1,5 +1,7 @@
-package dev.tessera.orchestrator.mesh;
+package dev.tessera.conformance;
 
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -14,9 +16,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Tessera service run from its packaged jar as a separate process, as in production: the orchestrator's tests talk
- * to real family services over real sockets, and can kill one. The jar comes from the module's {@code target}
- * (the reactor builds the services before the orchestrator); a missing jar fails the test, saying how to build it.
+ * A Tessera service run from its packaged jar as a separate process, as in production: whole-mesh tests and the
+ * benchmarks talk to it over real sockets, and can kill it. The jar comes from the module's {@code target} (the
+ * reactor builds the services before anything that runs them); a missing jar fails, saying how to build it.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -25,11 +27,14 @@ public final class ServiceProcess implements AutoCloseable {
     private final String name;
     private final int port;
     private final Process process;
+    private final Path log;
+    private ManagedChannel channel;
 
-    private ServiceProcess(String name, int port, Process process) {
+    private ServiceProcess(String name, int port, Process process, Path log) {
         this.name = name;
         this.port = port;
         this.process = process;
+        this.log = log;
     }
 
     /**
@@ -38,14 +43,22 @@ public final class ServiceProcess implements AutoCloseable {
      * @param jvmArgs extra JVM options (heap, config overrides as {@code -D})
      */
     public static ServiceProcess start(String name, String module, List<String> jvmArgs) throws IOException {
-        Path jar = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        Path logs = Path.of("target", "mesh-logs").toAbsolutePath();
+        Files.createDirectories(logs);
+        return start(name, ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar"), jvmArgs, logs);
+    }
+
+    /**
+     * Starts a packaged service on a free port, its output in {@code logs/<name>-<port>.log}.
+     *
+     * @param jvmArgs extra JVM options (heap, config overrides as {@code -D})
+     */
+    public static ServiceProcess start(String name, Path jar, List<String> jvmArgs, Path logs) throws IOException {
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: the orchestrator's tests run the real service; build it"
-                    + " first (./mvnw -B package -DskipTests -pl " + module + " -am)");
+            throw new IllegalStateException(jar + " is missing: build the service first (./mvnw -B package"
+                    + " -DskipTests; bin/benchmark and the reactor build do)");
         }
         int port = freePort();
-        Path logs = ROOT.resolve("services/orchestrator/target/mesh-logs");
-        Files.createDirectories(logs);
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         if (Runtime.version().feature() >= 22) {
@@ -56,11 +69,11 @@ public final class ServiceProcess implements AutoCloseable {
         command.addAll(jvmArgs);
         command.add("-jar");
         command.add(jar.toString());
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(logs.resolve(name + "-" + port + ".log").toFile());
+        Path log = logs.resolve(name + "-" + port + ".log");
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("OPT_OUT_TRACKING", "true");
-        return new ServiceProcess(name, port, pb.start());
+        return new ServiceProcess(name, port, pb.start(), log);
     }
 
     /** Waits until the service's readiness check passes (its models loaded and warmed). */
@@ -70,8 +83,7 @@ public final class ServiceProcess implements AutoCloseable {
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue()
-                        + "; see services/orchestrator/target/mesh-logs/" + name + "-" + port + ".log");
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
             }
             try {
                 HttpResponse<Void> r = http.send(
@@ -87,7 +99,7 @@ public final class ServiceProcess implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException(name + " was not ready after " + timeout);
+        throw new IllegalStateException(name + " was not ready after " + timeout + "; see " + log);
     }
 
     public String name() {
@@ -102,6 +114,17 @@ public final class ServiceProcess implements AutoCloseable {
         return "localhost:" + port;
     }
 
+    /** A plaintext channel to it, opened on first use and closed with the process. */
+    public synchronized ManagedChannel channel() {
+        if (channel == null) {
+            channel = ManagedChannelBuilder.forAddress("localhost", port)
+                    .usePlaintext()
+                    .maxInboundMessageSize(64 * 1024 * 1024)
+                    .build();
+        }
+        return channel;
+    }
+
     public boolean alive() {
         return process.isAlive();
     }
@@ -114,6 +137,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        synchronized (this) {
+            if (channel != null) {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
         process.destroy();
         if (!process.waitFor(15, TimeUnit.SECONDS)) {
             process.destroyForcibly();
