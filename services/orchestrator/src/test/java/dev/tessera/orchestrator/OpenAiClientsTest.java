@@ -3,6 +3,26 @@ package dev.tessera.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.chat.Capability;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ResponseFormat;
+import dev.langchain4j.model.chat.request.ResponseFormatType;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.json.JsonSchema;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import dev.langchain4j.model.output.FinishReason;
 import dev.tessera.orchestrator.grpc.v1.AdminGrpc;
 import dev.tessera.orchestrator.grpc.v1.CreateApiKeyRequest;
 import dev.tessera.orchestrator.grpc.v1.CreateTenantRequest;
@@ -16,6 +36,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -89,5 +111,124 @@ class OpenAiClientsTest {
         assertThat(out.at("/unauthorized/status").asInt()).isEqualTo(401);
         assertThat(out.at("/unauthorized/code").asText()).isEqualTo("invalid_api_key");
         assertThat(out.get("models").toString()).contains("\"auto\"", "\"stories15m\"", "\"e5-small-v2-q8\"");
+    }
+
+    private static OpenAiChatModel chatModel(String model) {
+        return OpenAiChatModel.builder()
+                .baseUrl(baseUrl() + "/v1")
+                .apiKey("local-mode")
+                .modelName(model)
+                .temperature(0.0)
+                .maxTokens(128)
+                .supportedCapabilities(Capability.RESPONSE_FORMAT_JSON_SCHEMA)
+                .strictJsonSchema(true)
+                .timeout(Duration.ofSeconds(60))
+                .build();
+    }
+
+    @Test
+    void langchain4j_openai_chats_streams_calls_tools_answers_json_and_embeds() throws Exception {
+        try (MeshClient client = new MeshClient()) {
+            client.awaitHealthy(Duration.ofSeconds(30));
+        }
+        ChatResponse story = chatModel("stories15m")
+                .chat(ChatRequest.builder()
+                        .messages(UserMessage.from("Once upon a time"))
+                        .maxOutputTokens(16)
+                        .build());
+        assertThat(story.aiMessage().text()).startsWith(", there was a little girl");
+        assertThat(story.metadata().modelName()).isEqualTo("stories15m");
+        assertThat(story.metadata().tokenUsage().outputTokenCount()).isEqualTo(16);
+        assertThat(story.metadata().finishReason()).isEqualTo(FinishReason.LENGTH);
+
+        OpenAiStreamingChatModel streaming = OpenAiStreamingChatModel.builder()
+                .baseUrl(baseUrl() + "/v1")
+                .apiKey("local-mode")
+                .modelName("auto")
+                .temperature(0.0)
+                .maxTokens(16)
+                .build();
+        StringBuilder partial = new StringBuilder();
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        streaming.chat("Once upon a time", new StreamingChatResponseHandler() {
+            @Override
+            public void onPartialResponse(String text) {
+                partial.append(text);
+            }
+
+            @Override
+            public void onCompleteResponse(ChatResponse response) {
+                done.complete(response);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+        });
+        ChatResponse streamed = done.get(60, TimeUnit.SECONDS);
+        assertThat(partial.toString())
+                .isNotBlank()
+                .isEqualTo(streamed.aiMessage().text());
+        assertThat(streamed.metadata().modelName()).isEqualTo("stories15m-q8");
+
+        ToolSpecification calculator = ToolSpecification.builder()
+                .name("calculator")
+                .description("evaluates an arithmetic expression")
+                .parameters(JsonObjectSchema.builder()
+                        .addStringProperty("expression")
+                        .required("expression")
+                        .build())
+                .build();
+        OpenAiChatModel tools = chatModel("tool-llm");
+        UserMessage question = UserMessage.from("what is 12 times 7?");
+        ChatResponse first = tools.chat(ChatRequest.builder()
+                .messages(question)
+                .toolSpecifications(calculator)
+                .build());
+        assertThat(first.aiMessage().hasToolExecutionRequests()).as(first.toString()).isTrue();
+        ToolExecutionRequest call = first.aiMessage().toolExecutionRequests().get(0);
+        assertThat(call.name()).isEqualTo("calculator");
+        assertThat(new ObjectMapper()
+                        .readTree(call.arguments())
+                        .get("expression")
+                        .asText())
+                .contains("12")
+                .contains("7");
+        ChatResponse second = tools.chat(ChatRequest.builder()
+                .messages(question, first.aiMessage(), ToolExecutionResultMessage.from(call, "84"))
+                .toolSpecifications(calculator)
+                .build());
+        AiMessage answer = second.aiMessage();
+        assertThat(answer.text() != null || answer.hasToolExecutionRequests()).isTrue();
+
+        ChatResponse json = chatModel("stories15m")
+                .chat(ChatRequest.builder()
+                        .messages(UserMessage.from("Lily was five years old."))
+                        .responseFormat(ResponseFormat.builder()
+                                .type(ResponseFormatType.JSON)
+                                .jsonSchema(JsonSchema.builder()
+                                        .name("person")
+                                        .rootElement(JsonObjectSchema.builder()
+                                                .addStringProperty("name")
+                                                .addIntegerProperty("age")
+                                                .required("name", "age")
+                                                .build())
+                                        .build())
+                                .build())
+                        .build());
+        var person = new ObjectMapper().readTree(json.aiMessage().text());
+        assertThat(person.get("name").isTextual()).isTrue();
+        assertThat(person.get("age").isIntegralNumber()).isTrue();
+
+        OpenAiEmbeddingModel embedder = OpenAiEmbeddingModel.builder()
+                .baseUrl(baseUrl() + "/v1")
+                .apiKey("local-mode")
+                .modelName("e5-small-v2-q8")
+                .build();
+        List<Embedding> vectors = embedder.embedAll(
+                        List.of(TextSegment.from("how do plants make food"), TextSegment.from("photosynthesis")))
+                .content();
+        assertThat(vectors).hasSize(2).allMatch(v -> v.dimension() == 384);
     }
 }
