@@ -186,7 +186,9 @@ class OpenAiClientsTest {
                 .messages(question)
                 .toolSpecifications(calculator)
                 .build());
-        assertThat(first.aiMessage().hasToolExecutionRequests()).as(first.toString()).isTrue();
+        assertThat(first.aiMessage().hasToolExecutionRequests())
+                .as(first.toString())
+                .isTrue();
         ToolExecutionRequest call = first.aiMessage().toolExecutionRequests().get(0);
         assertThat(call.name()).isEqualTo("calculator");
         assertThat(new ObjectMapper()

@@ -101,7 +101,8 @@ public class RequestMapper {
                 request.getMessagesCount(),
                 request.getMaxTokens(),
                 List.of(),
-                lastUser);
+                lastUser,
+                0);
     }
 
     /** What an embedding request needs and how large it can be. */
@@ -122,7 +123,7 @@ public class RequestMapper {
             throw ServiceException.invalidArgument(
                     prefix + "inputs", "holds " + total + " bytes of text; the limit is " + limits.maxInputBytes());
         }
-        return new Demand(Contract.EMBEDDING, Set.of(Capability.EMBED), total, 0, 0, List.copyOf(each), "");
+        return new Demand(Contract.EMBEDDING, Set.of(Capability.EMBED), total, 0, 0, List.copyOf(each), "", 0);
     }
 
     /** The routing a plain family-contract call gets: the model it names, or the default policy. */

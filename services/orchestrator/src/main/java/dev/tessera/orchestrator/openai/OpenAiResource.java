@@ -168,7 +168,7 @@ public class OpenAiResource {
             @HeaderParam("x-request-id") String requestId,
             @jakarta.ws.rs.core.Context HttpServerResponse http) {
         OpenAiMapper.Embeddings request = OpenAiMapper.embeddings(parse(body));
-        var demand = mapper.demand(request.request(), "");
+        var demand = mapper.demand(request.request(), "").withDimensions(request.dimensions());
         RouteRequest route =
                 route(request.request().getModel(), new RoutingHeaders(policy, maxCost, minTier, requestId));
         OrchestratorService.Call call = call(authorization, requestId);

@@ -17,6 +17,7 @@ import java.util.Set;
  * @param maxOutputTokens for a generation, the most tokens it may produce
  * @param inputBytesEach for embeddings, each input's UTF-8 bytes
  * @param text the request's text, for semantic routing (the last user message)
+ * @param dimensions for embeddings, the vector size the client needs; 0 for any
  */
 public record Demand(
         Contract contract,
@@ -25,4 +26,11 @@ public record Demand(
         int messages,
         int maxOutputTokens,
         List<Integer> inputBytesEach,
-        String text) {}
+        String text,
+        int dimensions) {
+
+    /** The same demand, needing vectors of {@code size} (OpenAI's {@code dimensions}). */
+    public Demand withDimensions(int size) {
+        return new Demand(contract, needs, inputBytes, messages, maxOutputTokens, inputBytesEach, text, size);
+    }
+}

@@ -94,6 +94,12 @@ public class Router {
 
     private RoutePlan explicit(Demand demand, RouteRequest request, String field) {
         Backend backend = named(request.model(), demand.contract(), field);
+        if (!dimensionsFit(demand, backend)) {
+            throw ServiceException.invalidArgument(
+                    "dimensions",
+                    "model '" + backend.name() + "' makes " + backend.facts().dimension() + "-dimensional vectors, not "
+                            + demand.dimensions() + ", and does not shorten them");
+        }
         long worst = WorstCase.micros(demand, backend);
         if (request.maxCostMicros().isPresent()
                 && worst > request.maxCostMicros().getAsLong()) {
@@ -134,6 +140,11 @@ public class Router {
                 skipped.add(skip(b, "lacks " + missing(b, demand)));
                 continue;
             }
+            if (!dimensionsFit(demand, b)) {
+                skipped.add(
+                        skip(b, "makes " + b.facts().dimension() + "-dimensional vectors, not " + demand.dimensions()));
+                continue;
+            }
             anyCapable = true;
             if (b.spec().qualityTier() < request.minQualityTier()) {
                 skipped.add(skip(b, "quality tier " + b.spec().qualityTier() + " below " + request.minQualityTier()));
@@ -168,7 +179,8 @@ public class Router {
         }
         if (!anyCapable) {
             throw ServiceException.failedPrecondition(
-                    "model", "no backend can " + describe(demand) + " (" + reasons(skipped) + ")");
+                    demand.dimensions() > 0 ? "dimensions" : "model",
+                    "no backend can " + describe(demand) + " (" + reasons(skipped) + ")");
         }
         Comparator<Candidate> order = Comparator.comparingLong(Candidate::rankPicos)
                 .thenComparing(c -> -c.backend().spec().qualityTier())
@@ -251,6 +263,13 @@ public class Router {
                             + (contract == Contract.TEXTGEN ? "text generation" : "embeddings"));
         }
         return backend;
+    }
+
+    /** Whether the backend's vectors have the size asked for (any, when none is asked for or it is not known yet). */
+    private static boolean dimensionsFit(Demand demand, Backend b) {
+        return demand.dimensions() == 0
+                || b.facts().dimension() == 0
+                || b.facts().dimension() == demand.dimensions();
     }
 
     private static Skipped skip(Backend b, String reason) {

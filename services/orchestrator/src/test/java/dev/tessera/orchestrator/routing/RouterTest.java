@@ -43,7 +43,7 @@ class RouterTest {
     }
 
     private static Demand chat(int bytes, int maxTokens) {
-        return new Demand(Contract.TEXTGEN, Set.of(Capability.CHAT), bytes, 1, maxTokens, List.of(), "");
+        return new Demand(Contract.TEXTGEN, Set.of(Capability.CHAT), bytes, 1, maxTokens, List.of(), "", 0);
     }
 
     private static RouteRequest auto() {
@@ -115,7 +115,7 @@ class RouterTest {
 
     @Test
     void the_cascade_reserves_both_steps_and_tools_go_only_to_tool_models() {
-        Demand tools = new Demand(Contract.TEXTGEN, Set.of(Capability.TOOLS), 50, 1, 20, List.of(), "");
+        Demand tools = new Demand(Contract.TEXTGEN, Set.of(Capability.TOOLS), 50, 1, 20, List.of(), "", 0);
         RoutePlan plan = router.plan(tools, new RouteRequest("", Policy.CASCADE, OptionalLong.empty(), 0), "model");
         assertThat(plan.candidates()).extracting(c -> c.backend().name()).containsExactly("tool-small", "tool-big");
         assertThat(plan.reserveMicros())
@@ -127,7 +127,7 @@ class RouterTest {
 
     @Test
     void embeddings_rank_by_the_exact_cost_even_when_both_round_to_one_micro_dollar() {
-        Demand embed = new Demand(Contract.EMBEDDING, Set.of(Capability.EMBED), 5, 0, 0, List.of(5), "");
+        Demand embed = new Demand(Contract.EMBEDDING, Set.of(Capability.EMBED), 5, 0, 0, List.of(5), "", 0);
         RoutePlan plan = router.plan(embed, auto(), "model");
         assertThat(plan.candidates()).extracting(c -> c.backend().name()).containsExactly("embed-b", "embed-a");
         assertThat(plan.candidates()).allMatch(c -> c.worstCaseMicros() == 1);
