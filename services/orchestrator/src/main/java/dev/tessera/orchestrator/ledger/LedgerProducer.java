@@ -9,6 +9,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.SQLException;
+import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,6 +36,11 @@ public class LedgerProducer {
         this.ledger = new Ledger(db, System::currentTimeMillis);
         this.budgets = new Budgets(db, System::currentTimeMillis);
         this.accounts = new Accounts(db, System::currentTimeMillis);
+    }
+
+    /** The pool, for the readiness check. */
+    DataSource dataSource() {
+        return db;
     }
 
     @Produces
