@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -42,6 +43,9 @@ public final class LedgerDatabase {
                         .validationTimeout(Duration.ofSeconds(30))
                         .connectionFactoryConfiguration(cf -> {
                             cf.jdbcUrl(jdbcUrl);
+                            // the driver by class, not through DriverManager, which only hands out drivers its
+                            // caller's class loader registered (a restarted application would find none)
+                            driverOf(jdbcUrl).ifPresent(cf::connectionProviderClass);
                             if (username != null && !username.isEmpty()) {
                                 cf.principal(new NamePrincipal(username));
                             }
@@ -62,6 +66,17 @@ public final class LedgerDatabase {
             throw e;
         }
         return ds;
+    }
+
+    /** The JDBC driver for the two databases the ledger runs on; empty for another (DriverManager finds it). */
+    static Optional<Class<?>> driverOf(String url) {
+        if (url.startsWith("jdbc:h2:")) {
+            return Optional.of(org.h2.Driver.class);
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            return Optional.of(org.postgresql.Driver.class);
+        }
+        return Optional.empty();
     }
 
     /** The URL as opened: H2 in PostgreSQL mode with a lock timeout long enough for a hot budget row. */
