@@ -20,6 +20,8 @@ import dev.tessera.orchestrator.grpc.v1.SetBudgetRequest;
 import dev.tessera.orchestrator.grpc.v1.SpendRow;
 import dev.tessera.orchestrator.mesh.MeshClient;
 import dev.tessera.orchestrator.mesh.MeshResource;
+import dev.tessera.textgen.grpc.v1.GenerateRequest;
+import dev.tessera.textgen.grpc.v1.TextGenerationGrpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.TestResourceScope;
@@ -224,6 +226,81 @@ class MoneyTest {
         assertThat(spend.stream().mapToLong(SpendRow::getChargedMicros).sum()).isEqualTo(100);
         // the refused 400 never reached the backend
         assertThat(mlmEmbedCalls() - embedsBefore).isEqualTo(100);
+    }
+
+    @Test
+    void refused_and_failed_requests_are_charged_nothing_and_hold_nothing() {
+        String t = tenant();
+        String apiKey = key(t).getKey();
+        admin.setBudget(SetBudgetRequest.newBuilder()
+                .setTenant(t)
+                .setPeriod(Period.PERIOD_MONTHLY)
+                .setLimitMicros(1_000_000)
+                .build());
+        var text = MeshClient.withKey(TextGenerationGrpc.newBlockingStub(client.channel()), apiKey);
+        var embeddings = MeshClient.withKey(EmbeddingGrpc.newBlockingStub(client.channel()), apiKey);
+        assertFails(Status.Code.NOT_FOUND, "model", () -> text.generate(RoutingTest.story("gpt-17", 4)));
+        assertFails(Status.Code.INVALID_ARGUMENT, "max_tokens", () -> text.generate(RoutingTest.story("", 5_000)));
+        assertFails(
+                Status.Code.INVALID_ARGUMENT,
+                "inputs",
+                () -> embeddings.embed(
+                        EmbedRequest.newBuilder().addInputs("x".repeat(300_000)).build()));
+        // refused by the backend itself, after the reservation: released, not charged
+        assertFails(
+                Status.Code.INVALID_ARGUMENT,
+                "messages",
+                () -> text.generate(
+                        GenerateRequest.newBuilder().setModel("stories15m").build()));
+        assertFails(
+                Status.Code.INVALID_ARGUMENT,
+                "inputs[0]",
+                () -> embeddings.embed(EmbedRequest.newBuilder().addInputs("").build()));
+        // a deadline that passes while the backend works: DEADLINE_EXCEEDED, and the reservation is released
+        assertFails(
+                Status.Code.DEADLINE_EXCEEDED,
+                "",
+                () -> text.withDeadlineAfter(300, TimeUnit.MILLISECONDS)
+                        .generate(RoutingTest.story("stories15m", 256)));
+
+        var budget = admin.listBudgets(
+                        ListBudgetsRequest.newBuilder().setTenant(t).build())
+                .getBudgets(0);
+        assertThat(budget.getSpentMicros()).isZero();
+        assertThat(budget.getReservedMicros()).isZero();
+        assertThat(admin.getSpend(GetSpendRequest.newBuilder().setTenant(t).build())
+                        .getRowsList())
+                .isEmpty();
+    }
+
+    @Test
+    void metrics_count_decisions_cost_latency_and_budget_rejections() throws Exception {
+        EmbeddingGrpc.newBlockingStub(client.channel()).embed(embed("metrics"));
+        String t = tenant();
+        admin.setBudget(SetBudgetRequest.newBuilder()
+                .setTenant(t)
+                .setPeriod(Period.PERIOD_TOTAL)
+                .setLimitMicros(0)
+                .build());
+        String apiKey = key(t).getKey();
+        assertFails(
+                Status.Code.RESOURCE_EXHAUSTED,
+                "budget",
+                () -> MeshClient.withKey(EmbeddingGrpc.newBlockingStub(client.channel()), apiKey)
+                        .embed(embed("no money")));
+        String metrics = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
+                .send(
+                        HttpRequest.newBuilder(URI.create(OpenAiClientsTest.baseUrl() + "/q/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(metrics)
+                .contains("tessera_orchestrator_decisions_total{backend=\"all-minilm-l6-v2-q8\",outcome=\"answered\"")
+                .contains("tessera_orchestrator_cost_micros_total{backend=\"all-minilm-l6-v2-q8\"")
+                .contains("tessera_orchestrator_backend_latency_seconds_count{backend=\"all-minilm-l6-v2-q8\"")
+                .containsPattern("tessera_orchestrator_budget_rejections_total [1-9]");
     }
 
     /** Embed calls the MLM has served, from its own metrics. */

@@ -146,6 +146,41 @@ public interface OrchestratorConfig {
 
         /** The cascade's two steps and its acceptance rule. */
         Cascade cascade();
+
+        /** Routes chosen by what a request is about. */
+        Semantic semantic();
+    }
+
+    /**
+     * Semantic routing: the request's last user message is embedded and compared with each route's exemplars; the
+     * route of the closest exemplar wins if it is at least {@code threshold} similar, else the default route.
+     */
+    interface Semantic {
+        /** The embedding backend that embeds exemplars and requests. */
+        @WithDefault("e5-small-v2-q8")
+        String embedder();
+
+        /** The least cosine similarity to a route's closest exemplar that chooses the route. */
+        @WithDefault("0.8")
+        double threshold();
+
+        /** The route taken when none is similar enough; without one, such a request is refused. */
+        Optional<String> defaultRoute();
+
+        /** The routes, by name. */
+        Map<String, Route> routes();
+    }
+
+    /** One semantic route: where its requests go, and what they look like. */
+    interface Route {
+        /** A backend that serves the route's requests; or give {@code policy}. */
+        Optional<String> target();
+
+        /** The policy that serves the route's requests ({@code cheapest-capable} or {@code cascade}). */
+        Optional<String> policy();
+
+        /** Requests typical of the route, as indexed keys ({@code exemplars[0]=...}): sentences may hold commas. */
+        List<String> exemplars();
     }
 
     /** The cascade: a cheap model first, a strong one when the cheap answer is not good enough. */

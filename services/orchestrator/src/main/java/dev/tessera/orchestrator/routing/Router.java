@@ -72,6 +72,30 @@ public class Router {
         };
     }
 
+    /**
+     * The plan for a request that semantic routing sends to {@code route}: to its backend, or by its policy.
+     *
+     * @throws ServiceException when the route cannot serve this request (it lacks a capability, say)
+     */
+    public RoutePlan planRoute(Demand demand, RouteRequest request, SemanticRoutes.Route route) {
+        if (route.target().isPresent()) {
+            Backend b = named(route.target().get(), demand.contract(), "routing.semantic");
+            if (!b.capabilities().containsAll(demand.needs())) {
+                throw ServiceException.failedPrecondition(
+                        "routing.semantic",
+                        "route '" + route.name() + "' goes to " + b.name() + ", which lacks " + missing(b, demand));
+            }
+            return explicit(
+                    demand,
+                    new RouteRequest(
+                            route.target().get(), Policy.EXPLICIT, request.maxCostMicros(), request.minQualityTier()),
+                    "routing.semantic.routes." + route.name() + ".target");
+        }
+        return route.policy() == Policy.CASCADE
+                ? cascade(demand, request)
+                : cheapest(demand, request, Policy.CHEAPEST_CAPABLE);
+    }
+
     /** The policy a request runs under. */
     public Policy resolve(Demand demand, RouteRequest request, String field) {
         Policy policy = request.policy();

@@ -6,6 +6,8 @@ import dev.tessera.embedding.grpc.v1.EmbedResponse;
 import dev.tessera.orchestrator.accounts.Caller;
 import dev.tessera.orchestrator.backend.Backend;
 import dev.tessera.orchestrator.backend.BackendFailures;
+import dev.tessera.orchestrator.backend.Capability;
+import dev.tessera.orchestrator.backend.Contract;
 import dev.tessera.orchestrator.backend.StreamCutException;
 import dev.tessera.orchestrator.config.OrchestratorConfig;
 import dev.tessera.orchestrator.ledger.Charge;
@@ -15,9 +17,11 @@ import dev.tessera.orchestrator.pricing.WorstCase;
 import dev.tessera.orchestrator.routing.Candidate;
 import dev.tessera.orchestrator.routing.CascadeJudge;
 import dev.tessera.orchestrator.routing.Demand;
+import dev.tessera.orchestrator.routing.Policy;
 import dev.tessera.orchestrator.routing.RoutePlan;
 import dev.tessera.orchestrator.routing.RouteRequest;
 import dev.tessera.orchestrator.routing.Router;
+import dev.tessera.orchestrator.routing.SemanticRoutes;
 import dev.tessera.orchestrator.routing.Skipped;
 import dev.tessera.platform.error.ServiceException;
 import dev.tessera.platform.usage.Usage;
@@ -33,9 +37,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -49,6 +57,7 @@ import java.util.function.Consumer;
 public class OrchestratorService {
 
     private final Router router;
+    private final SemanticRoutes semantic;
     private final Ledger ledger;
     private final CascadeJudge judge;
     private final Duration leaseMargin;
@@ -56,8 +65,10 @@ public class OrchestratorService {
     private final Counter budgetRejections;
 
     @Inject
-    public OrchestratorService(Router router, Ledger ledger, OrchestratorConfig config, MeterRegistry meters) {
+    public OrchestratorService(
+            Router router, SemanticRoutes semantic, Ledger ledger, OrchestratorConfig config, MeterRegistry meters) {
         this.router = router;
+        this.semantic = semantic;
         this.ledger = ledger;
         this.judge = new CascadeJudge(config.routing().cascade().minMeanLogprob());
         this.leaseMargin = config.ledger().leaseMargin();
@@ -78,15 +89,120 @@ public class OrchestratorService {
     public record Call(Caller caller, String requestId, long deadlineNanos, String field) {}
 
     public Routed<GenerateResponse> generate(Call call, GenerateRequest request, Demand demand, RouteRequest route) {
+        if (router.resolve(demand, route, call.field()) == Policy.SEMANTIC) {
+            return semantic(call, request, demand, route);
+        }
         RoutePlan plan = router.plan(demand, route, call.field());
-        Reservation reservation = reserve(call, plan);
-        List<Attempt> attempts = new ArrayList<>();
-        List<Charge> charges = new ArrayList<>();
-        GenerateRequest forwarded = withMetadata(request, call);
-        GenerateResponse kept = null;
-        int keptAt = -1;
-        Throwable last = null;
+        Reservation reservation = reserve(call, plan.reserveMicros(), longest(plan));
+        Run run = new Run();
         try {
+            run.generate(call, request, withMetadata(request, call), plan);
+        } finally {
+            close(reservation, run.charges);
+        }
+        return run.answer(call, plan, reservation);
+    }
+
+    /**
+     * Semantic routing: reserve the embedding plus the dearest route's worst case, embed the request's text, take the
+     * closest route that can serve it (or the default), and run that route's plan. The embedding is charged too.
+     */
+    private Routed<GenerateResponse> semantic(Call call, GenerateRequest request, Demand demand, RouteRequest route) {
+        if (!semantic.configured()) {
+            throw ServiceException.failedPrecondition(
+                    "routing.policy", "semantic routing has no routes configured on this orchestrator");
+        }
+        Map<String, RoutePlan> plans = new LinkedHashMap<>();
+        List<String> unfit = new ArrayList<>();
+        for (SemanticRoutes.Route r : semantic.routes()) {
+            try {
+                plans.put(r.name(), router.planRoute(demand, route, r));
+            } catch (ServiceException e) {
+                unfit.add(r.name() + ": " + e.detail());
+            }
+        }
+        if (plans.isEmpty()) {
+            throw ServiceException.failedPrecondition(
+                    "routing.policy", "no semantic route can serve this request (" + String.join("; ", unfit) + ")");
+        }
+        Backend embedder = semantic.embedder();
+        Demand embedDemand = new Demand(
+                Contract.EMBEDDING,
+                Set.of(Capability.EMBED),
+                demand.text().length(),
+                0,
+                0,
+                List.of(demand.text().getBytes(StandardCharsets.UTF_8).length),
+                "",
+                0);
+        long embedWorst = WorstCase.micros(embedDemand, embedder);
+        long dearest = 0;
+        Duration longest = embedder.spec().longestCall();
+        Duration slowestRoute = Duration.ZERO;
+        for (RoutePlan p : plans.values()) {
+            dearest = Math.max(dearest, p.reserveMicros());
+            Duration d = longest(p);
+            slowestRoute = d.compareTo(slowestRoute) > 0 ? d : slowestRoute;
+        }
+        Reservation reservation = reserve(call, embedWorst + dearest, longest.plus(slowestRoute));
+        Run run = new Run();
+        RoutePlan chosen;
+        String routeName;
+        double similarity = 0;
+        try {
+            SemanticRoutes.Route picked = null;
+            if (!demand.text().isBlank()) {
+                long start = System.nanoTime();
+                EmbedResponse embedded;
+                Candidate step = new Candidate(embedder, embedWorst, "semantic: embeds the request to choose a route");
+                try {
+                    embedded = embedder.embed(SemanticRoutes.embedding(List.of(demand.text())), call.deadlineNanos());
+                } catch (Exception e) {
+                    run.attempts.add(failed(step, e, start));
+                    throw failure(e, run.attempts);
+                }
+                Usage usage = UsageMapper.fromProto(embedded.getUsage());
+                long cost = embedder.prices().cost(usage);
+                run.charges.add(new Charge(embedder.name(), cost));
+                run.attempts.add(attempt(step, Outcome.ANSWERED, step.reason(), cost, usage, start));
+                float[] query = SemanticRoutes.toArray(embedded.getEmbeddings(0).getValuesList());
+                for (SemanticRoutes.Match m : semantic.rank(query, call.deadlineNanos())) {
+                    if (m.similarity() >= semantic.threshold()
+                            && plans.containsKey(m.route().name())) {
+                        picked = m.route();
+                        similarity = m.similarity();
+                        break;
+                    }
+                }
+            }
+            if (picked == null) {
+                picked = semantic.defaultRoute()
+                        .filter(r -> plans.containsKey(r.name()))
+                        .orElseThrow(() -> ServiceException.failedPrecondition(
+                                "routing.policy",
+                                "no semantic route is similar enough (threshold " + semantic.threshold()
+                                        + ") and there is no default route that can serve the request"));
+            }
+            routeName = picked.name();
+            chosen = plans.get(routeName);
+            run.generate(call, request, withMetadata(request, call), chosen);
+        } finally {
+            close(reservation, run.charges);
+        }
+        RoutePlan labelled = new RoutePlan(
+                chosen.policy(), chosen.candidates(), chosen.skipped(), chosen.reserveMicros(), routeName, similarity);
+        return run.answer(call, labelled, reservation, Policy.SEMANTIC);
+    }
+
+    /** What one routed generation did: the attempts made and their charges, the answer kept, the last failure. */
+    private final class Run {
+        final List<Attempt> attempts = new ArrayList<>();
+        final List<Charge> charges = new ArrayList<>();
+        GenerateResponse kept;
+        Throwable last;
+
+        void generate(Call call, GenerateRequest request, GenerateRequest forwarded, RoutePlan plan) {
+            int keptAt = -1;
             for (Candidate c : plan.candidates()) {
                 Backend b = c.backend();
                 long start = System.nanoTime();
@@ -104,9 +220,8 @@ public class OrchestratorService {
                 Usage usage = UsageMapper.fromProto(answer.getUsage());
                 long cost = b.prices().cost(usage);
                 charges.add(new Charge(b.name(), cost));
-                boolean escalate = plan.cascade()
-                        && c != plan.candidates().get(plan.candidates().size() - 1);
-                if (escalate) {
+                boolean last = c == plan.candidates().get(plan.candidates().size() - 1);
+                if (plan.cascade() && !last) {
                     var why = judge.reject(request, answer);
                     if (why.isPresent()) {
                         attempts.add(attempt(c, Outcome.ESCALATED, "not accepted: " + why.get(), cost, usage, start));
@@ -114,12 +229,10 @@ public class OrchestratorService {
                         keptAt = attempts.size() - 1;
                         continue;
                     }
-                    attempts.add(attempt(c, Outcome.ANSWERED, accepted(c), cost, usage, start));
-                    kept = answer;
-                    keptAt = -1;
-                    break;
+                    attempts.add(attempt(c, Outcome.ANSWERED, accepted(), cost, usage, start));
+                } else {
+                    attempts.add(attempt(c, Outcome.ANSWERED, c.reason(), cost, usage, start));
                 }
-                attempts.add(attempt(c, Outcome.ANSWERED, c.reason(), cost, usage, start));
                 kept = answer;
                 keptAt = -1;
                 break;
@@ -138,20 +251,25 @@ public class OrchestratorService {
                                 a.usage(),
                                 a.latencyMillis()));
             }
-        } finally {
-            close(reservation, charges);
         }
-        Receipt receipt = receipt(call, plan, reservation, attempts, charges);
-        record(plan, attempts);
-        if (kept == null) {
-            throw failure(last, attempts);
+
+        Routed<GenerateResponse> answer(Call call, RoutePlan plan, Reservation reservation) {
+            return answer(call, plan, reservation, plan.policy());
         }
-        return new Routed<>(kept, receipt);
+
+        Routed<GenerateResponse> answer(Call call, RoutePlan plan, Reservation reservation, Policy policy) {
+            Receipt receipt = receipt(call, policy, plan, reservation, attempts, charges);
+            record(policy, attempts);
+            if (kept == null) {
+                throw failure(last, attempts);
+            }
+            return new Routed<>(kept, receipt);
+        }
     }
 
     public Routed<EmbedResponse> embed(Call call, EmbedRequest request, Demand demand, RouteRequest route) {
         RoutePlan plan = router.plan(demand, route, call.field());
-        Reservation reservation = reserve(call, plan);
+        Reservation reservation = reserve(call, plan.reserveMicros(), longest(plan));
         List<Attempt> attempts = new ArrayList<>();
         List<Charge> charges = new ArrayList<>();
         EmbedRequest forwarded = request.toBuilder()
@@ -181,8 +299,8 @@ public class OrchestratorService {
         } finally {
             close(reservation, charges);
         }
-        Receipt receipt = receipt(call, plan, reservation, attempts, charges);
-        record(plan, attempts);
+        Receipt receipt = receipt(call, plan.policy(), plan, reservation, attempts, charges);
+        record(plan.policy(), attempts);
         if (answer == null) {
             throw failure(last, attempts);
         }
@@ -216,7 +334,8 @@ public class OrchestratorService {
                     "the cascade must judge an answer whole before sending any of it, so it does not stream;"
                             + " use Generate, or another policy");
         }
-        return new OpenStream(call, withMetadata(request, call), demand, plan, reserve(call, plan));
+        return new OpenStream(
+                call, withMetadata(request, call), demand, plan, reserve(call, plan.reserveMicros(), longest(plan)));
     }
 
     /** A stream planned and paid for, not yet started; {@link #run} (or {@link #abandon}) must follow. */
@@ -303,8 +422,8 @@ public class OrchestratorService {
             } finally {
                 close(reservation, charges);
             }
-            Receipt receipt = receipt(call, plan, reservation, attempts, charges);
-            record(plan, attempts);
+            Receipt receipt = receipt(call, plan.policy(), plan, reservation, attempts, charges);
+            record(plan.policy(), attempts);
             if (cut != null) {
                 throw new ReceiptedFailure(cut, receipt);
             }
@@ -333,24 +452,31 @@ public class OrchestratorService {
 
     // ---- money ----
 
-    private Reservation reserve(Call call, RoutePlan plan) {
+    /** The longest a plan's calls can take: the slowest candidate, or for the cascade both steps. */
+    private static Duration longest(RoutePlan plan) {
         Duration longest = Duration.ZERO;
         for (Candidate c : plan.candidates()) {
             Duration d = c.backend().spec().longestCall();
             longest = plan.cascade() ? longest.plus(d) : (d.compareTo(longest) > 0 ? d : longest);
         }
+        return longest;
+    }
+
+    /** Holds {@code micros} with a lease that outlasts the request: its calls, or its deadline if sooner. */
+    private Reservation reserve(Call call, long micros, Duration longest) {
+        Duration lease = longest;
         if (call.deadlineNanos() != Long.MAX_VALUE) {
             Duration left = Duration.ofNanos(Math.max(0, call.deadlineNanos() - System.nanoTime()));
-            if (left.compareTo(longest) < 0) {
-                longest = left;
+            if (left.compareTo(lease) < 0) {
+                lease = left;
             }
         }
         try {
             return ledger.reserve(
                     call.caller().payer(),
                     call.requestId(),
-                    plan.reserveMicros(),
-                    longest.plus(leaseMargin).toMillis());
+                    micros,
+                    lease.plus(leaseMargin).toMillis());
         } catch (ServiceException e) {
             if (e.kind() == ServiceException.Kind.RESOURCE_EXHAUSTED) {
                 budgetRejections.increment();
@@ -390,12 +516,17 @@ public class OrchestratorService {
         return attempt(c, Outcome.FAILED, BackendFailures.describe(e), 0, Attempt.NONE, start);
     }
 
-    private String accepted(Candidate c) {
+    private String accepted() {
         return "cascade: accepted (tool call valid, mean logprob at or above " + judge.threshold() + ")";
     }
 
     private static Receipt receipt(
-            Call call, RoutePlan plan, Reservation reservation, List<Attempt> attempts, List<Charge> charges) {
+            Call call,
+            Policy policy,
+            RoutePlan plan,
+            Reservation reservation,
+            List<Attempt> attempts,
+            List<Charge> charges) {
         List<Attempt> all = new ArrayList<>(attempts);
         for (Skipped s : plan.skipped()) {
             all.add(new Attempt(s.backend(), s.model(), Outcome.SKIPPED, s.reason(), 0, Attempt.NONE, 0));
@@ -407,7 +538,7 @@ public class OrchestratorService {
         return new Receipt(
                 call.requestId(),
                 call.caller().tenant(),
-                plan.policy(),
+                policy,
                 plan.route(),
                 plan.routeSimilarity(),
                 List.copyOf(all),
@@ -415,8 +546,8 @@ public class OrchestratorService {
                 Math.min(charged, reservation.amountMicros()));
     }
 
-    private void record(RoutePlan plan, List<Attempt> attempts) {
-        String policy = plan.policy().configName();
+    private void record(Policy routedBy, List<Attempt> attempts) {
+        String policy = routedBy.configName();
         for (Attempt a : attempts) {
             String outcome = a.outcome().name().toLowerCase(java.util.Locale.ROOT);
             meters.counter(

@@ -50,7 +50,20 @@ public final class TestDatabases {
                 Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
         }
+        dropAtExit(base, schema);
         return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    }
+
+    /** The test database is shared: each schema made here is dropped when the test JVM ends. */
+    private static void dropAtExit(String base, String schema) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (Connection c = DriverManager.getConnection(base, USER, "");
+                    Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            } catch (SQLException ignored) {
+                // the server went first; the schema stays, named ledger_*, harmless
+            }
+        }));
     }
 
     private static String serverUrl() {
