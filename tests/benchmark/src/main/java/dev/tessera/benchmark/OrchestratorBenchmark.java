@@ -44,6 +44,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -271,9 +272,10 @@ public final class OrchestratorBenchmark {
             throws Exception {
         Histogram d = new Histogram(60_000_000_000L, 3);
         Histogram v = new Histogram(60_000_000_000L, 3);
-        // warm both paths, then alternate slices so that both see the same machine
-        load(call.on(direct), concurrency, 2, new Histogram(60_000_000_000L, 3));
-        load(call.on(via), concurrency, 2, new Histogram(60_000_000_000L, 3));
+        // warm both paths (the orchestrator is a fresh JVM: its JIT needs thousands of calls), then alternate slices so
+        // that both see the same machine
+        load(call.on(direct), concurrency, 5, new Histogram(60_000_000_000L, 3));
+        load(call.on(via), concurrency, 20, new Histogram(60_000_000_000L, 3));
         int slices = 6;
         for (int i = 0; i < slices; i++) {
             load(call.on(direct), concurrency, seconds / slices, d);
@@ -364,9 +366,17 @@ public final class OrchestratorBenchmark {
         line(
                 "| threshold (mean logprob ≥) | accepted share | accuracy of accepted | cascade accuracy | accuracy ratio | cost ratio |");
         line("|---:|---:|---:|---:|---:|---:|");
-        double best = 0;
+        double best = Double.NEGATIVE_INFINITY;
         double bestCost = Double.MAX_VALUE;
-        for (double t = -2.0; t <= 0.0001; t += 0.1) {
+        double[] logprobs =
+                outcomes.stream().mapToDouble(Outcome::slmLogprob).sorted().toArray();
+        TreeSet<Double> grid = new TreeSet<>();
+        for (int q = 0; q <= 20; q++) {
+            // every 5% of the cheap model's answers, by confidence: the curve where the threshold actually bites
+            grid.add(logprobs[Math.min(logprobs.length - 1, q * logprobs.length / 20)]);
+        }
+        grid.add(0.0);
+        for (double t : grid) {
             double[] point = simulate(outcomes, t);
             double accuracyRatio = point[2] / llmAccuracy;
             double costRatio = point[3] / llmCost;
@@ -379,7 +389,7 @@ public final class OrchestratorBenchmark {
             }
         }
         line("");
-        line("Chosen: %.2f, the cheapest threshold at accuracy ≥ 0.98x tool-llm's.", best);
+        line("Chosen: %.4f, the cheapest threshold at accuracy ≥ 0.98x tool-llm's.", best);
         return best;
     }
 
@@ -432,7 +442,7 @@ public final class OrchestratorBenchmark {
         long llmCost = measured.stream().mapToLong(Outcome::llmCost).sum();
         double[] simulated = simulate(measured, threshold);
         line("");
-        line("## The cascade through the orchestrator at %.2f against always-tool-llm, same run", threshold);
+        line("## The cascade through the orchestrator at %.4f against always-tool-llm, same run", threshold);
         line("");
         line("| measure | cascade | always tool-llm | ratio |");
         line("|---|---:|---:|---:|");

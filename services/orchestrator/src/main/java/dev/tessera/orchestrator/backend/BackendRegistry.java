@@ -152,6 +152,9 @@ public class BackendRegistry {
         return NettyChannelBuilder.forTarget(address)
                 .usePlaintext()
                 .defaultLoadBalancingPolicy("round_robin")
+                // retries are the backend guard's (UNAVAILABLE only, on the next address); grpc-java's own would buffer
+                // every call to be able to replay it
+                .disableRetry()
                 .maxInboundMessageSize(16 * 1024 * 1024)
                 .keepAliveTime(30, TimeUnit.SECONDS)
                 .build();
