@@ -238,6 +238,17 @@ public interface OrchestratorConfig {
         int maxConnections();
 
         /**
+         * Threads that write the ledger, each running many requests' reserves and commits in one transaction (group
+         * commit): one database flush per batch instead of per request.
+         */
+        @WithDefault("2")
+        int writers();
+
+        /** The most reserves, commits and releases in one ledger transaction. */
+        @WithDefault("256")
+        int maxBatch();
+
+        /**
          * Added to a request's longest possible duration (every candidate's timeout) to size its reservation's lease:
          * a crashed orchestrator's reservations return their money this long after the request could have ended.
          */

@@ -102,6 +102,7 @@ public class AdminGrpcService implements Admin {
     @Override
     public Uni<ListBudgetsResponse> listBudgets(ListBudgetsRequest request) {
         return door.admin(() -> {
+            ledger.flush();
             ListBudgetsResponse.Builder out = ListBudgetsResponse.newBuilder();
             budgets.list(required(request.getTenant(), "tenant")).forEach(b -> out.addBudgets(AdminMapper.toProto(b)));
             return out.build();
@@ -115,6 +116,7 @@ public class AdminGrpcService implements Admin {
                 throw ServiceException.invalidArgument(
                         request.getFromUnixMs() < 0 ? "from_unix_ms" : "to_unix_ms", "must not be negative");
             }
+            ledger.flush();
             long to = request.getToUnixMs() == 0 ? System.currentTimeMillis() + 1 : request.getToUnixMs();
             GetSpendResponse.Builder out = GetSpendResponse.newBuilder();
             ledger.spend(

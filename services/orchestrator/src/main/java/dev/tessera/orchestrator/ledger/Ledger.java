@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
@@ -24,10 +26,12 @@ import org.jboss.logging.Logger;
  * (run by every replica on a schedule) returns its money once the lease has passed. Leases are sized by the caller
  * to outlast the longest call it may make.
  *
- * <p>Plain JDBC on purpose: each operation is a handful of statements whose order decides how long a hot budget row
- * stays locked (the inserts first, the conditional update last, then commit).
+ * <p>Reserves, commits and releases run through a {@link LedgerWriter}: concurrent requests' units of work share
+ * transactions (group commit), so a hot budget row is locked and the log flushed once per batch, not once per request.
+ * Plain JDBC on purpose: each unit is a handful of statements, and a refused reservation must take back its own holds
+ * inside the shared transaction.
  */
-public final class Ledger {
+public final class Ledger implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Ledger.class);
 
@@ -36,14 +40,24 @@ public final class Ledger {
 
     private final DataSource db;
     private final LongSupplier clock;
+    private final LedgerWriter writer;
 
     /**
      * @param db the ledger's database, migrated
      * @param clock Unix epoch milliseconds; tests move it to expire leases
      */
     public Ledger(DataSource db, LongSupplier clock) {
+        this(db, clock, 2, 256);
+    }
+
+    /**
+     * @param writers threads that run the ledger's transactions, each many requests' worth at a time
+     * @param maxBatch the most units of work in one transaction
+     */
+    public Ledger(DataSource db, LongSupplier clock, int writers, int maxBatch) {
         this.db = db;
         this.clock = clock;
+        this.writer = new LedgerWriter(db, writers, maxBatch);
     }
 
     /**
@@ -56,7 +70,7 @@ public final class Ledger {
         if (amountMicros < 0) {
             throw new IllegalArgumentException("amount must be >= 0: " + amountMicros);
         }
-        return transaction(c -> {
+        return join(writer.submit(c -> {
             long now = clock.getAsLong();
             List<BudgetRule> rules = budgetsOf(c, payer);
             String id = UUID.randomUUID().toString();
@@ -67,6 +81,18 @@ public final class Ledger {
             List<Reservation.Window> windows = new ArrayList<>(rules.size());
             for (BudgetRule rule : rules) {
                 windows.add(new Reservation.Window(rule.id, rule.period.windowStart(now)));
+            }
+            // the holds first: a refusal takes back what it held, so that it leaves nothing in a shared batch
+            for (int i = 0; i < rules.size(); i++) {
+                BudgetRule rule = rules.get(i);
+                Reservation.Window w = windows.get(i);
+                if (!hold(c, w, amountMicros, rule.limitMicros)) {
+                    ServiceException refused = exhausted(c, rule, w, amountMicros);
+                    for (int j = 0; j < i; j++) {
+                        move(c, windows.get(j), amountMicros, 0);
+                    }
+                    throw refused;
+                }
             }
             try (PreparedStatement insert = c.prepareStatement(
                     "INSERT INTO reservations (id, request_id, tenant_id, api_key_id, amount_micros, created_at,"
@@ -91,16 +117,8 @@ public final class Ledger {
                 insert.executeBatch();
             }
             appendEntries(c, id, payer, "RESERVE", List.of(new Charge("", amountMicros)), now);
-            // last, so that the window rows stay locked for as short a time as possible
-            for (int i = 0; i < rules.size(); i++) {
-                BudgetRule rule = rules.get(i);
-                Reservation.Window w = windows.get(i);
-                if (!hold(c, w, amountMicros, rule.limitMicros)) {
-                    throw exhausted(c, rule, w, amountMicros);
-                }
-            }
             return new Reservation(id, requestId, payer, amountMicros, lease, List.copyOf(windows));
-        });
+        }));
     }
 
     /**
@@ -114,16 +132,25 @@ public final class Ledger {
      * @return the total charged
      */
     public long commit(Reservation reservation, List<Charge> charges) {
+        return join(commitAsync(reservation, charges));
+    }
+
+    /**
+     * {@link #commit}, without waiting: an answer need not wait for its books, since the reservation holds its money
+     * until the commit lands. If the orchestrator dies in between, the lease returns the money (the charge is lost,
+     * never doubled).
+     */
+    public CompletableFuture<Long> commitAsync(Reservation reservation, List<Charge> charges) {
         List<Charge> capped = cap(reservation, charges);
         long total = capped.stream().mapToLong(Charge::micros).sum();
-        transaction(c -> {
+        return writer.submit(c -> {
             long now = clock.getAsLong();
             if (!reservation.held()) {
                 if (total > 0) {
                     insertClosed(c, reservation, total, now);
                     appendEntries(c, reservation.id(), reservation.payer(), "CHARGE", capped, now);
                 }
-                return null;
+                return total;
             }
             boolean open = close(c, reservation.id(), "COMMITTED", total, now);
             appendEntries(c, reservation.id(), reservation.payer(), "CHARGE", capped, now);
@@ -139,17 +166,21 @@ public final class Ledger {
                         "reservation %s of tenant %s was committed after its lease expired; %d micro-dollars charged",
                         reservation.id(), reservation.payer().tenant(), total);
             }
-            return null;
+            return total;
         });
-        return total;
     }
 
     /** Returns all of a reservation's money: the call failed, was refused or cancelled before costing anything. */
     public void release(Reservation reservation) {
+        join(releaseAsync(reservation));
+    }
+
+    /** {@link #release}, without waiting. */
+    public CompletableFuture<Void> releaseAsync(Reservation reservation) {
         if (!reservation.held()) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
-        transaction(c -> {
+        return writer.submit(c -> {
             long now = clock.getAsLong();
             if (close(c, reservation.id(), "RELEASED", 0, now)) {
                 appendEntries(
@@ -163,8 +194,30 @@ public final class Ledger {
                     move(c, w, reservation.amountMicros(), 0);
                 }
             }
-            return null;
+            return (Void) null;
         });
+    }
+
+    /** Waits until every reserve, commit and release submitted so far is in the database (read your own writes). */
+    public void flush() {
+        writer.flush();
+    }
+
+    /** Writes what is queued, then stops the writers. */
+    @Override
+    public void close() {
+        writer.close();
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     /**

@@ -33,7 +33,7 @@ public class LedgerProducer {
                 c.jdbcUrl(), c.username().orElse(""), c.password().orElse(""), c.maxConnections());
         String url = c.jdbcUrl();
         LOG.infof("ledger: %s", url.contains("@") ? url.substring(0, url.indexOf(':', 5)) + ":..." : url);
-        this.ledger = new Ledger(db, System::currentTimeMillis);
+        this.ledger = new Ledger(db, System::currentTimeMillis, c.writers(), c.maxBatch());
         this.budgets = new Budgets(db, System::currentTimeMillis);
         this.accounts = new Accounts(db, System::currentTimeMillis);
     }
@@ -76,6 +76,7 @@ public class LedgerProducer {
 
     @PreDestroy
     void close() {
+        ledger.close();
         db.close();
     }
 }

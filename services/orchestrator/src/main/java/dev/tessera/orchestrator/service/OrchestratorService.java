@@ -46,6 +46,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jboss.logging.Logger;
 
 /**
  * Serves one routed request end to end: plan, reserve the worst case (refused here, before any backend is called,
@@ -56,6 +57,8 @@ import java.util.function.Consumer;
 @Singleton
 public class OrchestratorService {
 
+    private static final Logger LOG = Logger.getLogger(OrchestratorService.class);
+
     private final Router router;
     private final SemanticRoutes semantic;
     private final Ledger ledger;
@@ -63,6 +66,7 @@ public class OrchestratorService {
     private final Duration leaseMargin;
     private final MeterRegistry meters;
     private final Counter budgetRejections;
+    private final Counter ledgerFailures;
 
     @Inject
     public OrchestratorService(
@@ -75,6 +79,9 @@ public class OrchestratorService {
         this.meters = meters;
         this.budgetRejections = Counter.builder("tessera.orchestrator.budget.rejections")
                 .description("Requests refused because a budget could not cover their worst case")
+                .register(meters);
+        this.ledgerFailures = Counter.builder("tessera.orchestrator.ledger.failures")
+                .description("Commits and releases the ledger could not write; their leases return the money")
                 .register(meters);
     }
 
@@ -363,7 +370,7 @@ public class OrchestratorService {
 
         /** Returns the reservation: the stream will not run (its client left first). */
         public void abandon() {
-            ledger.release(reservation);
+            close(reservation, List.of());
         }
 
         public Routed<GenerateStreamResponse> run(Consumer<GenerateStreamResponse> out) {
@@ -485,12 +492,21 @@ public class OrchestratorService {
         }
     }
 
+    /**
+     * Closes a reservation without making the answer wait for it: the reservation holds the money until the commit
+     * lands, so nothing can be overspent meanwhile. A commit that fails is logged and counted; its reservation's lease
+     * then returns the money.
+     */
     private void close(Reservation reservation, List<Charge> charges) {
-        if (charges.isEmpty()) {
-            ledger.release(reservation);
-        } else {
-            ledger.commit(reservation, charges);
-        }
+        var done = charges.isEmpty() ? ledger.releaseAsync(reservation) : ledger.commitAsync(reservation, charges);
+        done.whenComplete((r, failure) -> {
+            if (failure != null) {
+                ledgerFailures.increment();
+                LOG.errorf(
+                        "request %s: closing its reservation %s failed (%s); its lease will return the money",
+                        reservation.requestId(), reservation.id(), failure.getMessage());
+            }
+        });
     }
 
     /** A stream cut midway: the whole prompt was read, and each message sent carried at least one token. */
