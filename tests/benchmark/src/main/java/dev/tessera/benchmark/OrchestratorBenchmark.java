@@ -114,7 +114,7 @@ public final class OrchestratorBenchmark {
             double threshold = calibrate(outcomes);
             List<String> tuned = new ArrayList<>(mesh);
             tuned.add(String.format(
-                    Locale.ROOT, "-Dtessera.orchestrator.routing.cascade.min-mean-logprob=%.4f", threshold));
+                    Locale.ROOT, "-Dtessera.orchestrator.routing.cascade.min-mean-logprob=%.6f", threshold));
             try (ServiceProcess orchestrator =
                     ServiceProcess.start("orchestrator-tuned", jar(root, "orchestrator"), tuned, target)) {
                 orchestrator.awaitReady(Duration.ofMinutes(2));
@@ -381,7 +381,7 @@ public final class OrchestratorBenchmark {
             double accuracyRatio = point[2] / llmAccuracy;
             double costRatio = point[3] / llmCost;
             line(
-                    "| %.2f | %.3f | %.3f | %.3f | %.3f | %.3f |",
+                    "| %.5f | %.3f | %.3f | %.3f | %.3f | %.3f |",
                     t, point[0], point[1], point[2], accuracyRatio, costRatio);
             if (accuracyRatio >= 0.98 && costRatio < bestCost) {
                 bestCost = costRatio;

@@ -197,7 +197,7 @@ public interface OrchestratorConfig {
          * The cheap answer's mean token log-probability must be at least this to be accepted (with a tool call that
          * validates against its schema). Calibrated on the forge's held-out set: docs/benchmarks.md.
          */
-        @WithDefault("-0.1")
+        @WithDefault("-0.02")
         double minMeanLogprob();
     }
 
