@@ -45,10 +45,17 @@ public final class BackendFailures {
         return false;
     }
 
+    /** Whether a receipt's reason (from {@link #describe}) says the backend was full rather than broken. */
+    public static boolean isFull(String reason) {
+        return reason.equals(FULL) || reason.startsWith(Status.Code.RESOURCE_EXHAUSTED.name());
+    }
+
+    private static final String FULL = "at its concurrency limit";
+
     /** A short account of the failure for the receipt. */
     public static String describe(Throwable t) {
         if (t instanceof BulkheadException) {
-            return "at its concurrency limit";
+            return FULL;
         }
         if (t instanceof CircuitBreakerOpenException) {
             return "circuit breaker open";

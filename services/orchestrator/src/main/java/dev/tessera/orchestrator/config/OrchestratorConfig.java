@@ -249,6 +249,14 @@ public interface OrchestratorConfig {
         int maxBatch();
 
         /**
+         * How long a payer found without any budget is remembered as such, so its calls skip the database on the way
+         * in. A budget set on this replica applies at once; one set through another replica applies here within this
+         * time. 0 checks on every call.
+         */
+        @WithDefault("1s")
+        Duration unbudgetedCacheTtl();
+
+        /**
          * Added to a request's longest possible duration (every candidate's timeout) to size its reservation's lease:
          * a crashed orchestrator's reservations return their money this long after the request could have ended.
          */

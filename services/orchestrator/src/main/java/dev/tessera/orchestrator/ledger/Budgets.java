@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 
@@ -24,10 +25,17 @@ public final class Budgets {
 
     private final DataSource db;
     private final LongSupplier clock;
+    private final Consumer<String> changed;
 
     public Budgets(DataSource db, LongSupplier clock) {
+        this(db, clock, tenant -> {});
+    }
+
+    /** @param changed told the tenant whose budgets were just set, so the ledger stops trusting "no budget" */
+    public Budgets(DataSource db, LongSupplier clock, Consumer<String> changed) {
         this.db = db;
         this.clock = clock;
+        this.changed = changed;
     }
 
     /**
@@ -87,6 +95,7 @@ public final class Budgets {
                 }
             }
         });
+        changed.accept(tenant);
         return list(tenant).stream().filter(b -> b.id().equals(id)).findFirst().orElseThrow();
     }
 

@@ -7,10 +7,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
@@ -41,6 +43,9 @@ public final class Ledger implements AutoCloseable {
     private final DataSource db;
     private final LongSupplier clock;
     private final LedgerWriter writer;
+    private final long unbudgetedTtlMillis;
+    /** Payers found without any budget, until when (System.currentTimeMillis) that may be trusted. */
+    private final Map<Payer, Long> unbudgeted = new ConcurrentHashMap<>();
 
     /**
      * @param db the ledger's database, migrated
@@ -55,9 +60,19 @@ public final class Ledger implements AutoCloseable {
      * @param maxBatch the most units of work in one transaction
      */
     public Ledger(DataSource db, LongSupplier clock, int writers, int maxBatch) {
+        this(db, clock, writers, maxBatch, 0);
+    }
+
+    /**
+     * @param unbudgetedTtlMillis how long "this payer has no budget" is remembered, so that its calls skip the
+     *     database on the way in; 0 never remembers. A budget set on this replica applies at once; one set on another
+     *     replica applies here within this time.
+     */
+    public Ledger(DataSource db, LongSupplier clock, int writers, int maxBatch, long unbudgetedTtlMillis) {
         this.db = db;
         this.clock = clock;
         this.writer = new LedgerWriter(db, writers, maxBatch);
+        this.unbudgetedTtlMillis = unbudgetedTtlMillis;
     }
 
     /**
@@ -70,12 +85,26 @@ public final class Ledger implements AutoCloseable {
         if (amountMicros < 0) {
             throw new IllegalArgumentException("amount must be >= 0: " + amountMicros);
         }
+        Long trusted = unbudgeted.get(payer);
+        if (trusted != null && System.currentTimeMillis() < trusted) {
+            // no budget applies: nothing to hold, nothing to write until the charge is committed
+            return new Reservation(
+                    UUID.randomUUID().toString(),
+                    requestId,
+                    payer,
+                    amountMicros,
+                    clock.getAsLong() + leaseMillis,
+                    List.of());
+        }
         return join(writer.submit(c -> {
             long now = clock.getAsLong();
             List<BudgetRule> rules = budgetsOf(c, payer);
             String id = UUID.randomUUID().toString();
             long lease = now + leaseMillis;
             if (rules.isEmpty()) {
+                if (unbudgetedTtlMillis > 0) {
+                    unbudgeted.put(payer, System.currentTimeMillis() + unbudgetedTtlMillis);
+                }
                 return new Reservation(id, requestId, payer, amountMicros, lease, List.of());
             }
             List<Reservation.Window> windows = new ArrayList<>(rules.size());
@@ -196,6 +225,11 @@ public final class Ledger implements AutoCloseable {
             }
             return (Void) null;
         });
+    }
+
+    /** Forgets that a tenant's payers had no budget: one was just set on this replica. */
+    public void budgetsChanged(String tenant) {
+        unbudgeted.keySet().removeIf(p -> p.tenant().equals(tenant));
     }
 
     /** Waits until every reserve, commit and release submitted so far is in the database (read your own writes). */

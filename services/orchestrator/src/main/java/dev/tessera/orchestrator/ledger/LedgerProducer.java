@@ -33,8 +33,13 @@ public class LedgerProducer {
                 c.jdbcUrl(), c.username().orElse(""), c.password().orElse(""), c.maxConnections());
         String url = c.jdbcUrl();
         LOG.infof("ledger: %s", url.contains("@") ? url.substring(0, url.indexOf(':', 5)) + ":..." : url);
-        this.ledger = new Ledger(db, System::currentTimeMillis, c.writers(), c.maxBatch());
-        this.budgets = new Budgets(db, System::currentTimeMillis);
+        this.ledger = new Ledger(
+                db,
+                System::currentTimeMillis,
+                c.writers(),
+                c.maxBatch(),
+                c.unbudgetedCacheTtl().toMillis());
+        this.budgets = new Budgets(db, System::currentTimeMillis, ledger::budgetsChanged);
         this.accounts = new Accounts(db, System::currentTimeMillis);
     }
 

@@ -599,7 +599,11 @@ public class OrchestratorService {
         return call.deadlineNanos() != Long.MAX_VALUE && System.nanoTime() >= call.deadlineNanos();
     }
 
-    /** What the client is told when no candidate answered. */
+    /**
+     * What the client is told when no candidate answered: a client's mistake as the backend put it; a deadline as a
+     * deadline; every candidate full (its bulkhead, or the backend's own queue) as RESOURCE_EXHAUSTED, to be retried
+     * later; otherwise UNAVAILABLE with every attempt's reason.
+     */
     private static RuntimeException failure(Throwable last, List<Attempt> attempts) {
         if (last instanceof StatusRuntimeException sre && !BackendFailures.fallsBack(sre)) {
             return sre;
@@ -608,10 +612,14 @@ public class OrchestratorService {
             return sre;
         }
         StringBuilder why = new StringBuilder("no backend could serve the request:");
+        boolean allFull = !attempts.isEmpty();
         for (Attempt a : attempts) {
             why.append(' ').append(a.backend()).append(" (").append(a.reason()).append(')');
+            allFull &= a.outcome() == Outcome.FAILED && BackendFailures.isFull(a.reason());
         }
-        return ServiceException.unavailable(why.toString());
+        return allFull
+                ? ServiceException.resourceExhausted(why.toString())
+                : ServiceException.unavailable(why.toString());
     }
 
     private static String status(StreamCutException e) {

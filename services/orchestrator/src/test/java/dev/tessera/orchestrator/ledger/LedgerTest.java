@@ -284,6 +284,23 @@ class LedgerTest {
         return t;
     }
 
+    @ParameterizedTest
+    @EnumSource(Db.class)
+    void a_payer_remembered_without_budget_is_held_again_as_soon_as_a_budget_is_set(Db kind) throws Exception {
+        open(kind, 2);
+        Ledger cached = new Ledger(db, now::get, 2, 64, 60_000);
+        Budgets told = new Budgets(db, now::get, cached::budgetsChanged);
+        accounts.createTenant("acme", "");
+        Payer payer = new Payer("acme", "");
+        assertThat(cached.reserve(payer, "a", 500, 60_000).held()).isFalse();
+        assertThat(cached.reserve(payer, "b", 500, 60_000).held()).isFalse();
+        told.set("acme", "", Period.TOTAL, 600);
+        Reservation held = cached.reserve(payer, "c", 500, 60_000);
+        assertThat(held.held()).isTrue();
+        assertThatThrownBy(() -> cached.reserve(payer, "d", 500, 60_000)).isInstanceOf(ServiceException.class);
+        cached.close();
+    }
+
     // ---- the ledger's own arithmetic, read back from the tables ----
 
     /** Every closed reservation's RESERVE equals its CHARGE + RELEASE + EXPIRE, and no reservation is left open. */
