@@ -84,7 +84,7 @@ class FailoverTest {
     @Test
     void killing_backends_under_load_fails_no_request_that_another_backend_can_serve() throws Exception {
         try (MeshClient client = new MeshClient()) {
-            awaitHealthy(client, List.of("stories15m-q8", "stories15m"));
+            client.awaitHealthy(List.of("stories15m-q8", "stories15m"), Duration.ofSeconds(30));
             var stub = OrchestratorGrpc.newBlockingStub(client.channel());
             RoutedGenerateRequest request = RoutedGenerateRequest.newBuilder()
                     .setRequest(RoutingTest.story("", 12))
@@ -143,18 +143,5 @@ class FailoverTest {
                     .singleElement()
                     .satisfies(b -> assertThat(b.getHealthy()).isFalse());
         }
-    }
-
-    private static void awaitHealthy(MeshClient client, List<String> names) throws InterruptedException {
-        var stub = OrchestratorGrpc.newBlockingStub(client.channel());
-        for (int i = 0; i < 300; i++) {
-            var backends =
-                    stub.listBackends(ListBackendsRequest.getDefaultInstance()).getBackendsList();
-            if (backends.stream().filter(b -> names.contains(b.getName())).allMatch(b -> b.getHealthy())) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException(names + " not healthy");
     }
 }

@@ -131,7 +131,7 @@ public final class Backend {
     public GenerateResponse generate(GenerateRequest request, long deadlineNanos) throws Exception {
         GenerateRequest forwarded = request.toBuilder().setModel(spec.model()).build();
         return guarded(
-                () -> timed(() -> TextGenerationGrpc.newBlockingStub(endpoint().channel())
+                () -> timed(() -> TextGenerationGrpc.newBlockingStub(endpoint().calls())
                         .withDeadline(deadline(deadlineNanos))
                         .generate(forwarded)),
                 GenerateResponse.class);
@@ -156,7 +156,7 @@ public final class Backend {
                     Context previous = scope.attach();
                     try {
                         Iterator<GenerateStreamResponse> stream = TextGenerationGrpc.newBlockingStub(
-                                        endpoint().channel())
+                                        endpoint().calls())
                                 .withDeadline(deadline(deadlineNanos))
                                 .generateStream(forwarded);
                         while (stream.hasNext()) {
@@ -190,7 +190,7 @@ public final class Backend {
     public EmbedResponse embed(EmbedRequest request, long deadlineNanos) throws Exception {
         EmbedRequest forwarded = request.toBuilder().setModel(spec.model()).build();
         return guarded(
-                () -> timed(() -> EmbeddingGrpc.newBlockingStub(endpoint().channel())
+                () -> timed(() -> EmbeddingGrpc.newBlockingStub(endpoint().calls())
                         .withDeadline(deadline(deadlineNanos))
                         .embed(forwarded)),
                 EmbedResponse.class);

@@ -3,16 +3,20 @@ package dev.tessera.orchestrator.backend;
 import dev.tessera.embedding.grpc.v1.EmbeddingGrpc;
 import dev.tessera.orchestrator.config.OrchestratorConfig;
 import dev.tessera.orchestrator.pricing.Prices;
+import dev.tessera.platform.grpc.TraceParentPassThrough;
 import dev.tessera.textgen.grpc.v1.TextGenerationGrpc;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
+import io.quarkus.opentelemetry.runtime.tracing.instrumentation.grpc.GrpcTracingClientInterceptor;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -45,11 +49,17 @@ public class BackendRegistry {
     private final long probeTimeoutMillis;
 
     @Inject
-    public BackendRegistry(OrchestratorConfig config) {
-        this(specs(config), config.health());
+    public BackendRegistry(
+            OrchestratorConfig config,
+            TraceParentPassThrough passThrough,
+            Instance<GrpcTracingClientInterceptor> tracing) {
+        this(specs(config), config.health(), interceptors(passThrough, tracing));
     }
 
-    BackendRegistry(List<BackendSpec> specs, OrchestratorConfig.Health health) {
+    /**
+     * @param interceptors what every routed call goes through, the first innermost; the health probes go around them
+     */
+    BackendRegistry(List<BackendSpec> specs, OrchestratorConfig.Health health, List<ClientInterceptor> interceptors) {
         this.probeTimeoutMillis = health.timeout().toMillis();
         Map<String, Endpoint> byAddress = new LinkedHashMap<>();
         Map<String, Contract> contracts = new HashMap<>();
@@ -62,7 +72,7 @@ public class BackendRegistry {
                     throw new IllegalStateException("tessera.orchestrator.backends." + spec.name() + ".addresses: "
                             + address + " is given as a " + seen + " service by another backend");
                 }
-                mine.add(byAddress.computeIfAbsent(address, a -> new Endpoint(a, channel(a))));
+                mine.add(byAddress.computeIfAbsent(address, a -> new Endpoint(a, channel(a), interceptors)));
             }
             built.put(spec.name(), new Backend(spec, mine, health.latencyWindow()));
         }
@@ -135,6 +145,18 @@ public class BackendRegistry {
                         .forEach(m -> models.put(m.getName(), new ModelFacts(m.getMaxTokens(), m.getDimension())));
         }
         return models;
+    }
+
+    /**
+     * The trace interceptors of routed calls: OpenTelemetry's (a client span, and the {@code traceparent} of it) when
+     * tracing is on, and within it the pass-through of the client's own trace context for when tracing is off.
+     */
+    private static List<ClientInterceptor> interceptors(
+            TraceParentPassThrough passThrough, Instance<GrpcTracingClientInterceptor> tracing) {
+        List<ClientInterceptor> all = new ArrayList<>();
+        all.add(passThrough);
+        tracing.forEach(all::add);
+        return all;
     }
 
     @PreDestroy

@@ -5,6 +5,7 @@ import dev.tessera.orchestrator.accounts.Authenticator;
 import dev.tessera.orchestrator.accounts.Caller;
 import dev.tessera.orchestrator.grpc.v1.Receipt;
 import dev.tessera.orchestrator.mapping.ReceiptMapper;
+import dev.tessera.orchestrator.service.CallScope;
 import dev.tessera.orchestrator.service.OrchestratorService;
 import dev.tessera.platform.error.GrpcErrors;
 import dev.tessera.platform.error.ServiceException;
@@ -25,8 +26,8 @@ import java.util.function.Supplier;
 
 /**
  * What every orchestrator endpoint does before and after its own mapping: leave the event loop (the ledger and the
- * backend calls block), keep the call's gRPC context on the worker (so its deadline and its cancellation reach every
- * outgoing call), authenticate, resolve the deadline by the platform's one rule, name the request, and put the
+ * backend calls block), keep the call's gRPC and trace contexts on the worker (so its deadline, its cancellation and
+ * its trace reach every outgoing call), authenticate, resolve the deadline by the platform's one rule, name the request, and put the
  * receipt in the trailers.
  */
 @Singleton
@@ -49,8 +50,9 @@ public class FrontDoor {
      */
     public <T> Uni<T> unary(RequestMetadata metadata, String prefix, Function<OrchestratorService.Call, T> work) {
         Context context = Context.current();
+        CallScope scope = CallScope.capture(context);
         return Uni.createFrom()
-                .item(() -> within(context, () -> work.apply(open(context, metadata, prefix))))
+                .item(() -> scope.run(() -> work.apply(open(context, metadata, prefix))))
                 .runSubscriptionOn(worker)
                 .onFailure()
                 .transform(FrontDoor::status);
@@ -60,8 +62,9 @@ public class FrontDoor {
     public <T> Multi<T> stream(
             RequestMetadata metadata, String prefix, BiFunction<OrchestratorService.Call, Consumer<T>, T> work) {
         Context context = Context.current();
+        CallScope scope = CallScope.capture(context);
         return Multi.createFrom()
-                .<T>emitter(emitter -> worker.execute(() -> context.run(() -> {
+                .<T>emitter(emitter -> worker.execute(() -> scope.run(() -> {
                     try {
                         T last = work.apply(open(context, metadata, prefix), emitter::emit);
                         emitter.emit(last);
@@ -74,6 +77,7 @@ public class FrontDoor {
                             emitter.fail(status(t));
                         }
                     }
+                    return null;
                 })))
                 .onFailure()
                 .transform(FrontDoor::status);
@@ -82,8 +86,9 @@ public class FrontDoor {
     /** An Admin call: the admin key first. */
     public <T> Uni<T> admin(Supplier<T> work) {
         Context context = Context.current();
+        CallScope scope = CallScope.capture(context);
         return Uni.createFrom()
-                .item(() -> within(context, () -> {
+                .item(() -> scope.run(() -> {
                     authenticator.requireAdmin(Optional.ofNullable(FrontDoorInterceptor.AUTH.get(context)));
                     return work.get();
                 }))
@@ -111,16 +116,6 @@ public class FrontDoor {
         }
         return new OrchestratorService.Call(
                 caller, id.isEmpty() ? UUID.randomUUID().toString() : id, deadline, prefix + "model");
-    }
-
-    /** Runs {@code work} with the call's context attached to this (worker) thread. */
-    private static <T> T within(Context context, Supplier<T> work) {
-        Context previous = context.attach();
-        try {
-            return work.get();
-        } finally {
-            context.detach(previous);
-        }
     }
 
     private static Throwable status(Throwable t) {

@@ -13,10 +13,12 @@ import dev.tessera.orchestrator.ledger.Ledger;
 import dev.tessera.orchestrator.mapping.RequestMapper;
 import dev.tessera.orchestrator.routing.Policy;
 import dev.tessera.orchestrator.routing.RouteRequest;
+import dev.tessera.orchestrator.service.CallScope;
 import dev.tessera.orchestrator.service.OrchestratorService;
 import dev.tessera.orchestrator.service.Routed;
 import dev.tessera.platform.error.GrpcErrors;
 import dev.tessera.platform.error.ServiceException;
+import dev.tessera.platform.grpc.TraceParent;
 import dev.tessera.textgen.grpc.v1.GenerateRequest;
 import dev.tessera.textgen.grpc.v1.GenerateResponse;
 import dev.tessera.textgen.grpc.v1.GenerateStreamResponse;
@@ -41,7 +43,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
@@ -85,22 +86,26 @@ public class OpenAiResource {
             @HeaderParam("x-tessera-max-cost-micros") String maxCost,
             @HeaderParam("x-tessera-min-quality-tier") String minTier,
             @HeaderParam("x-request-id") String requestId,
+            @HeaderParam("traceparent") String traceparent,
+            @HeaderParam("tracestate") String tracestate,
             @jakarta.ws.rs.core.Context HttpServerResponse http) {
         OpenAiMapper.Chat chat = OpenAiMapper.chat(parse(body));
         GenerateRequest forwarded = mapper.forwarded(chat.request(), "");
         var demand = mapper.demand(forwarded, "");
         RouteRequest route = route(forwarded.getModel(), new RoutingHeaders(policy, maxCost, minTier, requestId));
         OrchestratorService.Call call = call(authorization, requestId);
-        Context.CancellableContext scope = Context.current().withCancellation();
-        http.closeHandler(closed -> scope.cancel(null));
+        Context.CancellableContext cancellable =
+                TraceParent.within(Context.current(), traceparent, tracestate).withCancellation();
+        http.closeHandler(closed -> cancellable.cancel(null));
+        CallScope scope = CallScope.capture(cancellable);
         String id = "chatcmpl-" + call.requestId();
         long created = System.currentTimeMillis() / 1000;
         if (!chat.stream()) {
             Routed<GenerateResponse> routed;
             try {
-                routed = within(scope, () -> service.generate(call, forwarded, demand, route));
+                routed = scope.run(() -> service.generate(call, forwarded, demand, route));
             } finally {
-                scope.cancel(null);
+                cancellable.cancel(null);
             }
             return Response.ok(
                             OpenAiMapper.completion(id, created, routed.answer(), routed.receipt()),
@@ -110,12 +115,12 @@ public class OpenAiResource {
         }
         OrchestratorService.OpenStream open;
         try {
-            open = within(scope, () -> service.openStream(call, forwarded, demand, route));
+            open = scope.run(() -> service.openStream(call, forwarded, demand, route));
         } catch (RuntimeException e) {
-            scope.cancel(null);
+            cancellable.cancel(null);
             throw e;
         }
-        StreamingOutput events = out -> stream(scope, open, chat, id, created, out);
+        StreamingOutput events = out -> stream(cancellable, scope, open, chat, id, created, out);
         return Response.ok(events, "text/event-stream")
                 .header("cache-control", "no-cache")
                 .header("x-request-id", call.requestId())
@@ -123,7 +128,8 @@ public class OpenAiResource {
     }
 
     private void stream(
-            Context.CancellableContext scope,
+            Context.CancellableContext cancellable,
+            CallScope scope,
             OrchestratorService.OpenStream open,
             OpenAiMapper.Chat chat,
             String id,
@@ -131,12 +137,10 @@ public class OpenAiResource {
             OutputStream out) {
         boolean[] first = {true};
         try {
-            Routed<GenerateStreamResponse> routed = within(
-                    scope,
-                    () -> open.run(m -> {
-                        send(out, OpenAiMapper.delta(id, created, open.currentModel(), m, first[0]));
-                        first[0] = false;
-                    }));
+            Routed<GenerateStreamResponse> routed = scope.run(() -> open.run(m -> {
+                send(out, OpenAiMapper.delta(id, created, open.currentModel(), m, first[0]));
+                first[0] = false;
+            }));
             send(out, OpenAiMapper.last(id, created, routed.answer(), first[0], chat.includeUsage(), routed.receipt()));
             if (chat.includeUsage()) {
                 send(out, OpenAiMapper.usageChunk(id, created, routed.answer()));
@@ -151,7 +155,7 @@ public class OpenAiResource {
                 // the client left; nothing to tell it
             }
         } finally {
-            scope.cancel(null);
+            cancellable.cancel(null);
         }
     }
 
@@ -166,19 +170,23 @@ public class OpenAiResource {
             @HeaderParam("x-tessera-max-cost-micros") String maxCost,
             @HeaderParam("x-tessera-min-quality-tier") String minTier,
             @HeaderParam("x-request-id") String requestId,
+            @HeaderParam("traceparent") String traceparent,
+            @HeaderParam("tracestate") String tracestate,
             @jakarta.ws.rs.core.Context HttpServerResponse http) {
         OpenAiMapper.Embeddings request = OpenAiMapper.embeddings(parse(body));
         var demand = mapper.demand(request.request(), "").withDimensions(request.dimensions());
         RouteRequest route =
                 route(request.request().getModel(), new RoutingHeaders(policy, maxCost, minTier, requestId));
         OrchestratorService.Call call = call(authorization, requestId);
-        Context.CancellableContext scope = Context.current().withCancellation();
-        http.closeHandler(closed -> scope.cancel(null));
+        Context.CancellableContext cancellable =
+                TraceParent.within(Context.current(), traceparent, tracestate).withCancellation();
+        http.closeHandler(closed -> cancellable.cancel(null));
+        CallScope scope = CallScope.capture(cancellable);
         Routed<EmbedResponse> routed;
         try {
-            routed = within(scope, () -> service.embed(call, request.request(), demand, route));
+            routed = scope.run(() -> service.embed(call, request.request(), demand, route));
         } finally {
-            scope.cancel(null);
+            cancellable.cancel(null);
         }
         if (request.dimensions() != 0 && request.dimensions() != routed.answer().getDimension()) {
             throw ServiceException.invalidArgument(
@@ -343,15 +351,6 @@ public class OpenAiResource {
             }
         }
         return new RouteRequest(model, policy, maxCost, tier);
-    }
-
-    private static <T> T within(Context context, Supplier<T> work) {
-        Context previous = context.attach();
-        try {
-            return work.get();
-        } finally {
-            context.detach(previous);
-        }
     }
 
     private static void send(OutputStream out, ObjectNode event) {

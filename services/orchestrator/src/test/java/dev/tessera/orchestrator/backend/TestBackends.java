@@ -34,22 +34,25 @@ public final class TestBackends {
     }
 
     public static BackendRegistry registry(List<BackendSpec> specs) {
-        return new BackendRegistry(specs, new OrchestratorConfig.Health() {
-            @Override
-            public Duration interval() {
-                return Duration.ofSeconds(2);
-            }
+        return new BackendRegistry(
+                specs,
+                new OrchestratorConfig.Health() {
+                    @Override
+                    public Duration interval() {
+                        return Duration.ofSeconds(2);
+                    }
 
-            @Override
-            public Duration timeout() {
-                return Duration.ofSeconds(1);
-            }
+                    @Override
+                    public Duration timeout() {
+                        return Duration.ofSeconds(1);
+                    }
 
-            @Override
-            public Duration latencyWindow() {
-                return Duration.ofSeconds(30);
-            }
-        });
+                    @Override
+                    public Duration latencyWindow() {
+                        return Duration.ofSeconds(30);
+                    }
+                },
+                List.of());
     }
 
     /** Marks every address serving every backend's model, with this context length. */

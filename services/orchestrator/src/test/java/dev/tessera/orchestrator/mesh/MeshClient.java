@@ -76,13 +76,20 @@ public final class MeshClient implements AutoCloseable {
 
     /** Waits until every backend is healthy: the orchestrator has probed the mesh. */
     public void awaitHealthy(Duration timeout) throws InterruptedException {
+        awaitHealthy(null, timeout);
+    }
+
+    /** Waits until the backends {@code names} ({@code null}: all of them) are healthy. */
+    public void awaitHealthy(java.util.List<String> names, Duration timeout) throws InterruptedException {
         var stub = OrchestratorGrpc.newBlockingStub(channel);
         long end = System.nanoTime() + timeout.toNanos();
         String last = "";
         while (System.nanoTime() < end) {
             var backends =
                     stub.listBackends(ListBackendsRequest.getDefaultInstance()).getBackendsList();
-            if (backends.stream().allMatch(b -> b.getHealthy())) {
+            if (backends.stream()
+                    .filter(b -> names == null || names.contains(b.getName()))
+                    .allMatch(b -> b.getHealthy())) {
                 return;
             }
             last = backends.toString();
