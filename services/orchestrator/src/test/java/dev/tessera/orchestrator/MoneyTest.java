@@ -13,6 +13,7 @@ import dev.tessera.orchestrator.grpc.v1.CreateTenantRequest;
 import dev.tessera.orchestrator.grpc.v1.GetSpendRequest;
 import dev.tessera.orchestrator.grpc.v1.ListApiKeysRequest;
 import dev.tessera.orchestrator.grpc.v1.ListBudgetsRequest;
+import dev.tessera.orchestrator.grpc.v1.Outcome;
 import dev.tessera.orchestrator.grpc.v1.Period;
 import dev.tessera.orchestrator.grpc.v1.Receipt;
 import dev.tessera.orchestrator.grpc.v1.RevokeApiKeyRequest;
@@ -273,6 +274,49 @@ class MoneyTest {
         assertThat(admin.getSpend(GetSpendRequest.newBuilder().setTenant(t).build())
                         .getRowsList())
                 .isEmpty();
+    }
+
+    @Test
+    void a_deadline_that_passes_while_the_backend_works_is_charged_nothing() {
+        String t = tenant();
+        String apiKey = key(t).getKey();
+        admin.setBudget(SetBudgetRequest.newBuilder()
+                .setTenant(t)
+                .setPeriod(Period.PERIOD_MONTHLY)
+                .setLimitMicros(1_000_000)
+                .build());
+        var text = MeshClient.withKey(TextGenerationGrpc.newBlockingStub(client.channel()), apiKey);
+        // 256 tokens take the LLM well over 150 ms (docs/benchmarks.md: under 900 tokens/s at best), so the deadline
+        // passes mid-generation. Given as metadata.deadline_unix_ms, the client keeps no timer of its own and hears
+        // the outcome from the orchestrator, receipt included.
+        AtomicReference<Receipt> receipt = new AtomicReference<>();
+        GenerateRequest story = RoutingTest.story("stories15m", 256);
+        GenerateRequest due = story.toBuilder()
+                .setMetadata(story.getMetadata().toBuilder().setDeadlineUnixMs(System.currentTimeMillis() + 150))
+                .build();
+        assertFails(
+                Status.Code.DEADLINE_EXCEEDED,
+                "",
+                () -> MeshClient.capturingReceipt(text, receipt).generate(due));
+        assertThat(receipt.get().getAttemptsList()).singleElement().satisfies(a -> {
+            assertThat(a.getBackend()).isEqualTo("stories15m");
+            assertThat(a.getOutcome()).isEqualTo(Outcome.OUTCOME_FAILED);
+            assertThat(a.getReason()).startsWith("DEADLINE_EXCEEDED");
+            assertThat(a.getChargedMicros()).isZero();
+        });
+        assertThat(receipt.get().getChargedMicros()).isZero();
+        // the same with a gRPC deadline: the client's own timer ends the call, and the backend stops at the same
+        // instant, as the deadline went with the call
+        assertFails(
+                Status.Code.DEADLINE_EXCEEDED,
+                "",
+                () -> text.withDeadlineAfter(150, TimeUnit.MILLISECONDS).generate(story));
+
+        var budget = admin.listBudgets(
+                        ListBudgetsRequest.newBuilder().setTenant(t).build())
+                .getBudgets(0);
+        assertThat(budget.getSpentMicros()).isZero();
+        assertThat(budget.getReservedMicros()).isZero();
     }
 
     @Test

@@ -55,7 +55,13 @@ public class FrontDoor {
                 .item(() -> scope.run(() -> work.apply(open(context, metadata, prefix))))
                 .runSubscriptionOn(worker)
                 .onFailure()
-                .transform(FrontDoor::status);
+                .transform(t -> {
+                    if (t instanceof OrchestratorService.ReceiptedFailure rf) {
+                        receipt(context, rf.receipt());
+                        return status(rf.getCause());
+                    }
+                    return status(t);
+                });
     }
 
     /** A streamed routed call: {@code work} emits through the consumer and returns the last message. */

@@ -268,7 +268,7 @@ public class OrchestratorService {
             Receipt receipt = receipt(call, policy, plan, reservation, attempts, charges);
             record(policy, attempts);
             if (kept == null) {
-                throw failure(last, attempts);
+                throw new ReceiptedFailure(failure(last, attempts), receipt);
             }
             return new Routed<>(kept, receipt);
         }
@@ -309,7 +309,7 @@ public class OrchestratorService {
         Receipt receipt = receipt(call, plan.policy(), plan, reservation, attempts, charges);
         record(plan.policy(), attempts);
         if (answer == null) {
-            throw failure(last, attempts);
+            throw new ReceiptedFailure(failure(last, attempts), receipt);
         }
         return new Routed<>(answer, receipt);
     }
@@ -443,7 +443,10 @@ public class OrchestratorService {
         }
     }
 
-    /** A failure that still owes the client its receipt (a cut stream was charged for what it sent). */
+    /**
+     * A failure that still owes the client its receipt: what was tried and why each attempt failed, and the charge (a
+     * cut stream was charged for what it sent; an answer the cascade kept while its escalation failed, for itself).
+     */
     public static final class ReceiptedFailure extends RuntimeException {
         private final transient Receipt receipt;
 
