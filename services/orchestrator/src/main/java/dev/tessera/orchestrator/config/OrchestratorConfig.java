@@ -249,12 +249,13 @@ public interface OrchestratorConfig {
         int maxBatch();
 
         /**
-         * How long a payer found without any budget is remembered as such, so its calls skip the database on the way
-         * in. A budget set on this replica applies at once; one set through another replica applies here within this
-         * time. 0 checks on every call.
+         * How long the list of a payer's budgets is remembered, so that a reservation skips reading it and a payer
+         * without any budget skips the database on the way in. Limits are always read fresh. A budget set on this
+         * replica applies at once; one set through another replica applies here within this time. 0 reads it on
+         * every call.
          */
         @WithDefault("1s")
-        Duration unbudgetedCacheTtl();
+        Duration budgetCacheTtl();
 
         /**
          * Added to a request's longest possible duration (every candidate's timeout) to size its reservation's lease:

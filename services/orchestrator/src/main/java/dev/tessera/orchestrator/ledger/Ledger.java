@@ -43,9 +43,11 @@ public final class Ledger implements AutoCloseable {
     private final DataSource db;
     private final LongSupplier clock;
     private final LedgerWriter writer;
-    private final long unbudgetedTtlMillis;
-    /** Payers found without any budget, until when (System.currentTimeMillis) that may be trusted. */
-    private final Map<Payer, Long> unbudgeted = new ConcurrentHashMap<>();
+    private final long budgetCacheTtlMillis;
+    /** Each payer's budgets as last read, and until when (System.currentTimeMillis) the list may be trusted. */
+    private final Map<Payer, CachedRules> rulesOf = new ConcurrentHashMap<>();
+
+    private record CachedRules(List<BudgetRule> rules, long until) {}
 
     /**
      * @param db the ledger's database, migrated
@@ -64,15 +66,15 @@ public final class Ledger implements AutoCloseable {
     }
 
     /**
-     * @param unbudgetedTtlMillis how long "this payer has no budget" is remembered, so that its calls skip the
-     *     database on the way in; 0 never remembers. A budget set on this replica applies at once; one set on another
-     *     replica applies here within this time.
+     * @param budgetCacheTtlMillis how long the list of a payer's budgets is remembered (0: never), so that a
+     *     reservation need not read it, and a payer without any budget skips the database on the way in. Limits are
+     *     always read fresh; a budget created or removed on this replica applies at once, on another within this time.
      */
-    public Ledger(DataSource db, LongSupplier clock, int writers, int maxBatch, long unbudgetedTtlMillis) {
+    public Ledger(DataSource db, LongSupplier clock, int writers, int maxBatch, long budgetCacheTtlMillis) {
         this.db = db;
         this.clock = clock;
         this.writer = new LedgerWriter(db, writers, maxBatch);
-        this.unbudgetedTtlMillis = unbudgetedTtlMillis;
+        this.budgetCacheTtlMillis = budgetCacheTtlMillis;
     }
 
     /**
@@ -85,8 +87,8 @@ public final class Ledger implements AutoCloseable {
         if (amountMicros < 0) {
             throw new IllegalArgumentException("amount must be >= 0: " + amountMicros);
         }
-        Long trusted = unbudgeted.get(payer);
-        if (trusted != null && System.currentTimeMillis() < trusted) {
+        CachedRules cached = rulesOf.get(payer);
+        if (cached != null && cached.rules().isEmpty() && System.currentTimeMillis() < cached.until()) {
             // no budget applies: nothing to hold, nothing to write until the charge is committed
             return new Reservation(
                     UUID.randomUUID().toString(),
@@ -96,15 +98,12 @@ public final class Ledger implements AutoCloseable {
                     clock.getAsLong() + leaseMillis,
                     List.of());
         }
-        return join(writer.submit(c -> {
+        return join(writer.submit(payer.tenant(), (c, later) -> {
             long now = clock.getAsLong();
-            List<BudgetRule> rules = budgetsOf(c, payer);
+            List<BudgetRule> rules = rules(c, payer);
             String id = UUID.randomUUID().toString();
             long lease = now + leaseMillis;
             if (rules.isEmpty()) {
-                if (unbudgetedTtlMillis > 0) {
-                    unbudgeted.put(payer, System.currentTimeMillis() + unbudgetedTtlMillis);
-                }
                 return new Reservation(id, requestId, payer, amountMicros, lease, List.of());
             }
             List<Reservation.Window> windows = new ArrayList<>(rules.size());
@@ -115,7 +114,7 @@ public final class Ledger implements AutoCloseable {
             for (int i = 0; i < rules.size(); i++) {
                 BudgetRule rule = rules.get(i);
                 Reservation.Window w = windows.get(i);
-                if (!hold(c, w, amountMicros, rule.limitMicros)) {
+                if (!hold(c, w, amountMicros)) {
                     ServiceException refused = exhausted(c, rule, w, amountMicros);
                     for (int j = 0; j < i; j++) {
                         move(c, windows.get(j), amountMicros, 0);
@@ -123,29 +122,11 @@ public final class Ledger implements AutoCloseable {
                     throw refused;
                 }
             }
-            try (PreparedStatement insert = c.prepareStatement(
-                    "INSERT INTO reservations (id, request_id, tenant_id, api_key_id, amount_micros, created_at,"
-                            + " lease_until, state) VALUES (?, ?, ?, ?, ?, ?, ?, 'OPEN')")) {
-                insert.setString(1, id);
-                insert.setString(2, truncate(requestId, 128));
-                insert.setString(3, payer.tenant());
-                insert.setString(4, payer.apiKeyId());
-                insert.setLong(5, amountMicros);
-                insert.setLong(6, now);
-                insert.setLong(7, lease);
-                insert.executeUpdate();
+            later.openReservation(id, requestId, payer, amountMicros, now, lease);
+            for (Reservation.Window w : windows) {
+                later.window(id, w);
             }
-            try (PreparedStatement insert = c.prepareStatement(
-                    "INSERT INTO reservation_windows (reservation_id, budget_id, window_start) VALUES (?, ?, ?)")) {
-                for (Reservation.Window w : windows) {
-                    insert.setString(1, id);
-                    insert.setString(2, w.budgetId());
-                    insert.setLong(3, w.windowStart());
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-            appendEntries(c, id, payer, "RESERVE", List.of(new Charge("", amountMicros)), now);
+            later.entries(id, payer, "RESERVE", List.of(new Charge("", amountMicros)), now);
             return new Reservation(id, requestId, payer, amountMicros, lease, List.copyOf(windows));
         }));
     }
@@ -172,29 +153,31 @@ public final class Ledger implements AutoCloseable {
     public CompletableFuture<Long> commitAsync(Reservation reservation, List<Charge> charges) {
         List<Charge> capped = cap(reservation, charges);
         long total = capped.stream().mapToLong(Charge::micros).sum();
-        return writer.submit(c -> {
+        return writer.submit(reservation.payer().tenant(), (c, later) -> {
             long now = clock.getAsLong();
             if (!reservation.held()) {
                 if (total > 0) {
-                    insertClosed(c, reservation, total, now);
-                    appendEntries(c, reservation.id(), reservation.payer(), "CHARGE", capped, now);
+                    later.closedReservation(reservation, total, now);
+                    later.entries(reservation.id(), reservation.payer(), "CHARGE", capped, now);
                 }
                 return total;
             }
-            boolean open = close(c, reservation.id(), "COMMITTED", total, now);
-            appendEntries(c, reservation.id(), reservation.payer(), "CHARGE", capped, now);
-            long rest = reservation.amountMicros() - total;
-            if (open && rest > 0) {
-                appendEntries(c, reservation.id(), reservation.payer(), "RELEASE", List.of(new Charge("", rest)), now);
-            }
-            for (Reservation.Window w : reservation.windows()) {
-                move(c, w, open ? reservation.amountMicros() : 0, total);
-            }
-            if (!open) {
-                LOG.warnf(
-                        "reservation %s of tenant %s was committed after its lease expired; %d micro-dollars charged",
-                        reservation.id(), reservation.payer().tenant(), total);
-            }
+            later.close(reservation.id(), "COMMITTED", total, now, open -> {
+                later.entries(reservation.id(), reservation.payer(), "CHARGE", capped, now);
+                long rest = reservation.amountMicros() - total;
+                if (open && rest > 0) {
+                    later.entries(reservation.id(), reservation.payer(), "RELEASE", List.of(new Charge("", rest)), now);
+                }
+                for (Reservation.Window w : reservation.windows()) {
+                    later.move(w, open ? reservation.amountMicros() : 0, total);
+                }
+                if (!open) {
+                    LOG.warnf(
+                            "reservation %s of tenant %s was committed after its lease expired; %d micro-dollars"
+                                    + " charged",
+                            reservation.id(), reservation.payer().tenant(), total);
+                }
+            });
             return total;
         });
     }
@@ -209,27 +192,28 @@ public final class Ledger implements AutoCloseable {
         if (!reservation.held()) {
             return CompletableFuture.completedFuture(null);
         }
-        return writer.submit(c -> {
+        return writer.submit(reservation.payer().tenant(), (c, later) -> {
             long now = clock.getAsLong();
-            if (close(c, reservation.id(), "RELEASED", 0, now)) {
-                appendEntries(
-                        c,
-                        reservation.id(),
-                        reservation.payer(),
-                        "RELEASE",
-                        List.of(new Charge("", reservation.amountMicros())),
-                        now);
-                for (Reservation.Window w : reservation.windows()) {
-                    move(c, w, reservation.amountMicros(), 0);
+            later.close(reservation.id(), "RELEASED", 0, now, open -> {
+                if (open) {
+                    later.entries(
+                            reservation.id(),
+                            reservation.payer(),
+                            "RELEASE",
+                            List.of(new Charge("", reservation.amountMicros())),
+                            now);
+                    for (Reservation.Window w : reservation.windows()) {
+                        later.move(w, reservation.amountMicros(), 0);
+                    }
                 }
-            }
+            });
             return (Void) null;
         });
     }
 
-    /** Forgets that a tenant's payers had no budget: one was just set on this replica. */
+    /** Forgets what it knew of a tenant's budgets: one was just set on this replica. */
     public void budgetsChanged(String tenant) {
-        unbudgeted.keySet().removeIf(p -> p.tenant().equals(tenant));
+        rulesOf.keySet().removeIf(p -> p.tenant().equals(tenant));
     }
 
     /** Waits until every reserve, commit and release submitted so far is in the database (read your own writes). */
@@ -283,14 +267,20 @@ public final class Ledger implements AutoCloseable {
             Payer payer = new Payer(r[1], r[2]);
             long amount = Long.parseLong(r[3]);
             boolean did = transaction(c -> {
-                if (!close(c, id, "EXPIRED", 0, now)) {
-                    return false;
-                }
-                appendEntries(c, id, payer, "EXPIRE", List.of(new Charge("", amount)), now);
-                for (Reservation.Window w : windowsOf(c, id)) {
-                    move(c, w, amount, 0);
-                }
-                return true;
+                Deferred later = new Deferred();
+                List<Reservation.Window> windows = windowsOf(c, id);
+                boolean[] closed = {false};
+                later.close(id, "EXPIRED", 0, now, open -> {
+                    closed[0] = open;
+                    if (open) {
+                        later.entries(id, payer, "EXPIRE", List.of(new Charge("", amount)), now);
+                        for (Reservation.Window w : windows) {
+                            later.move(w, amount, 0);
+                        }
+                    }
+                });
+                later.flush(c);
+                return closed[0];
             });
             if (did) {
                 expired++;
@@ -342,40 +332,54 @@ public final class Ledger implements AutoCloseable {
 
     // ---- statements ----
 
-    private record BudgetRule(String id, Period period, long limitMicros, String tenant, String apiKeyId) {}
+    /** A budget that applies to a payer; its limit is read where it is used, never cached. */
+    private record BudgetRule(String id, Period period, String tenant, String apiKeyId) {}
 
-    /** The payer's budgets, in id order: every transaction locks windows in that order, so none deadlock. */
+    /** The payer's budgets, from the cache while it may be trusted. */
+    private List<BudgetRule> rules(Connection c, Payer payer) throws SQLException {
+        CachedRules cached = rulesOf.get(payer);
+        if (cached != null && System.currentTimeMillis() < cached.until()) {
+            return cached.rules();
+        }
+        List<BudgetRule> rules = budgetsOf(c, payer);
+        if (budgetCacheTtlMillis > 0) {
+            rulesOf.put(payer, new CachedRules(List.copyOf(rules), System.currentTimeMillis() + budgetCacheTtlMillis));
+        }
+        return rules;
+    }
+
+    /** The payer's budgets, in id order: every reservation holds its windows in that order. */
     private static List<BudgetRule> budgetsOf(Connection c, Payer payer) throws SQLException {
         List<BudgetRule> rules = new ArrayList<>(2);
-        try (PreparedStatement q = c.prepareStatement("SELECT id, period, limit_micros, api_key_id FROM budgets"
+        try (PreparedStatement q = c.prepareStatement("SELECT id, period, api_key_id FROM budgets"
                 + " WHERE tenant_id = ? AND (api_key_id = '' OR api_key_id = ?) ORDER BY id")) {
             q.setString(1, payer.tenant());
             q.setString(2, payer.apiKeyId());
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
                     rules.add(new BudgetRule(
-                            rs.getString(1),
-                            Period.valueOf(rs.getString(2)),
-                            rs.getLong(3),
-                            payer.tenant(),
-                            rs.getString(4)));
+                            rs.getString(1), Period.valueOf(rs.getString(2)), payer.tenant(), rs.getString(3)));
                 }
             }
         }
         return rules;
     }
 
-    /** Adds to a window's reserved money if the limit allows; creates the window on first use. */
-    private static boolean hold(Connection c, Reservation.Window w, long amount, long limit) throws SQLException {
+    /**
+     * Adds to a window's reserved money if the limit allows; creates the window on first use. False also when the
+     * budget is gone (deleted since it was cached).
+     */
+    private static boolean hold(Connection c, Reservation.Window w, long amount) throws SQLException {
         for (int attempt = 0; attempt < 2; attempt++) {
-            try (PreparedStatement u = c.prepareStatement(
-                    "UPDATE budget_windows SET reserved_micros = reserved_micros + ?"
-                            + " WHERE budget_id = ? AND window_start = ? AND spent_micros + reserved_micros + ? <= ?")) {
+            // the limit is read here, not from the cached rule: a lowered limit binds at once
+            try (PreparedStatement u = c.prepareStatement("UPDATE budget_windows SET reserved_micros = reserved_micros"
+                    + " + ? WHERE budget_id = ? AND window_start = ? AND spent_micros + reserved_micros + ? <="
+                    + " (SELECT limit_micros FROM budgets WHERE id = ?)")) {
                 u.setLong(1, amount);
                 u.setString(2, w.budgetId());
                 u.setLong(3, w.windowStart());
                 u.setLong(4, amount);
-                u.setLong(5, limit);
+                u.setString(5, w.budgetId());
                 if (u.executeUpdate() == 1) {
                     return true;
                 }
@@ -405,70 +409,43 @@ public final class Ledger implements AutoCloseable {
         }
     }
 
+    /** The refusal, with the window's figures and the budget's limit as they are now (not as cached). */
     private static ServiceException exhausted(Connection c, BudgetRule rule, Reservation.Window w, long amount)
             throws SQLException {
         long spent = 0;
         long reserved = 0;
-        try (PreparedStatement q = c.prepareStatement(
-                "SELECT spent_micros, reserved_micros FROM budget_windows WHERE budget_id = ? AND window_start = ?")) {
-            q.setString(1, w.budgetId());
-            q.setLong(2, w.windowStart());
+        long limit = 0;
+        try (PreparedStatement q = c.prepareStatement("SELECT b.limit_micros, w.spent_micros, w.reserved_micros"
+                + " FROM budgets b LEFT JOIN budget_windows w ON w.budget_id = b.id AND w.window_start = ?"
+                + " WHERE b.id = ?")) {
+            q.setLong(1, w.windowStart());
+            q.setString(2, w.budgetId());
             try (ResultSet rs = q.executeQuery()) {
                 if (rs.next()) {
-                    spent = rs.getLong(1);
-                    reserved = rs.getLong(2);
+                    limit = rs.getLong(1);
+                    spent = rs.getLong(2);
+                    reserved = rs.getLong(3);
                 }
             }
         }
-        long left = Math.max(0, rule.limitMicros - spent - reserved);
+        long left = Math.max(0, limit - spent - reserved);
         String scope = rule.apiKeyId.isEmpty() ? "tenant '" + rule.tenant + "'" : "API key " + rule.apiKeyId;
         return ServiceException.resourceExhausted(
                 BUDGET_FIELD,
                 String.format(
                         "%s (%s, %s) has %d of %d micro-dollars left (%d spent, %d held by calls in flight); this"
                                 + " request needs %d in the worst case",
-                        rule.id, scope, rule.period, left, rule.limitMicros, spent, reserved, amount));
+                        rule.id, scope, rule.period, left, limit, spent, reserved, amount));
     }
 
     /** Moves a reservation's money in one window: {@code unhold} leaves reserved, {@code spend} joins spent. */
     private static void move(Connection c, Reservation.Window w, long unhold, long spend) throws SQLException {
-        try (PreparedStatement u = c.prepareStatement(
-                "UPDATE budget_windows SET reserved_micros = reserved_micros - ?, spent_micros = spent_micros + ?"
-                        + " WHERE budget_id = ? AND window_start = ?")) {
+        try (PreparedStatement u = c.prepareStatement(Deferred.MOVE)) {
             u.setLong(1, unhold);
             u.setLong(2, spend);
             u.setString(3, w.budgetId());
             u.setLong(4, w.windowStart());
             u.executeUpdate();
-        }
-    }
-
-    /** Moves an OPEN reservation to {@code state}; false when it was already closed (expired, say). */
-    private static boolean close(Connection c, String id, String state, long charged, long now) throws SQLException {
-        try (PreparedStatement u = c.prepareStatement("UPDATE reservations SET state = ?, charged_micros = ?,"
-                + " closed_at = ? WHERE id = ? AND state = 'OPEN'")) {
-            u.setString(1, state);
-            u.setLong(2, charged);
-            u.setLong(3, now);
-            u.setString(4, id);
-            return u.executeUpdate() == 1;
-        }
-    }
-
-    private static void insertClosed(Connection c, Reservation r, long charged, long now) throws SQLException {
-        try (PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO reservations (id, request_id, tenant_id, api_key_id, amount_micros, created_at,"
-                        + " lease_until, state, charged_micros, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'COMMITTED', ?, ?)")) {
-            insert.setString(1, r.id());
-            insert.setString(2, truncate(r.requestId(), 128));
-            insert.setString(3, r.payer().tenant());
-            insert.setString(4, r.payer().apiKeyId());
-            insert.setLong(5, r.amountMicros());
-            insert.setLong(6, now);
-            insert.setLong(7, r.leaseUntilMillis());
-            insert.setLong(8, charged);
-            insert.setLong(9, now);
-            insert.executeUpdate();
         }
     }
 
@@ -486,28 +463,6 @@ public final class Ledger implements AutoCloseable {
         return windows;
     }
 
-    private static void appendEntries(
-            Connection c, String reservationId, Payer payer, String kind, List<Charge> amounts, long now)
-            throws SQLException {
-        try (PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO ledger_entries (reservation_id, kind, amount_micros, tenant_id, api_key_id, model, at,"
-                        + " day_start, month_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (Charge charge : amounts) {
-                insert.setString(1, reservationId);
-                insert.setString(2, kind);
-                insert.setLong(3, charge.micros());
-                insert.setString(4, payer.tenant());
-                insert.setString(5, payer.apiKeyId());
-                insert.setString(6, truncate(charge.model(), 128));
-                insert.setLong(7, now);
-                insert.setLong(8, Period.DAILY.windowStart(now));
-                insert.setLong(9, Period.MONTHLY.windowStart(now));
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
-    }
-
     private static List<Charge> cap(Reservation reservation, List<Charge> charges) {
         long left = reservation.amountMicros();
         List<Charge> capped = new ArrayList<>(charges.size());
@@ -522,10 +477,6 @@ public final class Ledger implements AutoCloseable {
             left -= take;
         }
         return capped;
-    }
-
-    private static String truncate(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max);
     }
 
     private <T> T transaction(Transactions.Work<T> work) {

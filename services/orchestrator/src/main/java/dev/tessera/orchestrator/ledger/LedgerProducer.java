@@ -38,7 +38,7 @@ public class LedgerProducer {
                 System::currentTimeMillis,
                 c.writers(),
                 c.maxBatch(),
-                c.unbudgetedCacheTtl().toMillis());
+                c.budgetCacheTtl().toMillis());
         this.budgets = new Budgets(db, System::currentTimeMillis, ledger::budgetsChanged);
         this.accounts = new Accounts(db, System::currentTimeMillis);
     }

@@ -17,7 +17,8 @@ import org.jboss.logging.Logger;
 /**
  * Group commit for the ledger: the units of work of concurrent requests are queued and run by a few writer threads,
  * many in one transaction, so that one commit (one fsync on PostgreSQL) and one lock hold on a hot budget row serve a
- * whole batch instead of one request. A unit refused by the books ({@link ServiceException}, an exhausted budget)
+ * whole batch instead of one request; what the units write without deciding on it is sent at the end of the
+ * transaction, one JDBC batch per statement ({@link Deferred}). A unit refused by the books ({@link ServiceException}, an exhausted budget)
  * leaves nothing behind and the batch goes on; a database error rolls the batch back and runs each unit alone, so one
  * bad unit cannot fail its neighbours.
  */
@@ -25,11 +26,19 @@ final class LedgerWriter implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LedgerWriter.class);
 
-    private record Job<T>(Transactions.Work<T> work, CompletableFuture<T> done) {}
+    /** One request's part of a shared transaction: decisions on {@code c}, the rest kept in {@code later}. */
+    @FunctionalInterface
+    interface Unit<T> {
+        T run(Connection c, Deferred later) throws SQLException;
+    }
+
+    private record Job<T>(Unit<T> work, CompletableFuture<T> done) {}
 
     private final DataSource db;
     private final int maxBatch;
-    private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
+    /** One queue per writer thread; a tenant's units always go to the same one. */
+    private final List<BlockingQueue<Job<?>>> queues = new ArrayList<>();
+
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean closed;
@@ -38,15 +47,22 @@ final class LedgerWriter implements AutoCloseable {
         this.db = db;
         this.maxBatch = maxBatch;
         for (int i = 0; i < writers; i++) {
-            Thread t = new Thread(this::loop, "tessera-ledger-writer-" + i);
+            BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
+            queues.add(queue);
+            Thread t = new Thread(() -> loop(queue), "tessera-ledger-writer-" + i);
             t.setDaemon(true);
             t.start();
             this.writers.add(t);
         }
     }
 
-    /** Queues a unit of work; the future completes once the transaction that ran it has committed. */
-    <T> CompletableFuture<T> submit(Transactions.Work<T> work) {
+    /**
+     * Queues a unit of work; the future completes once the transaction that ran it has committed.
+     *
+     * @param tenant whose money the unit moves: one tenant's units all go to one writer, so that two writers never
+     *     lock the same budget windows in opposite orders (a deadlock the database would break only after a wait)
+     */
+    <T> CompletableFuture<T> submit(String tenant, Unit<T> work) {
         CompletableFuture<T> done = new CompletableFuture<>();
         if (closed) {
             runAlone(new Job<>(work, done));
@@ -54,7 +70,7 @@ final class LedgerWriter implements AutoCloseable {
         }
         pending.add(done);
         done.whenComplete((r, e) -> pending.remove(done));
-        queue.add(new Job<>(work, done));
+        queues.get(Math.floorMod(tenant.hashCode(), queues.size())).add(new Job<>(work, done));
         return done;
     }
 
@@ -65,7 +81,7 @@ final class LedgerWriter implements AutoCloseable {
                 .join();
     }
 
-    private void loop() {
+    private void loop(BlockingQueue<Job<?>> queue) {
         List<Job<?>> batch = new ArrayList<>(maxBatch);
         while (!closed || !queue.isEmpty()) {
             try {
@@ -98,13 +114,15 @@ final class LedgerWriter implements AutoCloseable {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
+                Deferred later = new Deferred();
                 for (int i = 0; i < batch.size(); i++) {
                     try {
-                        results[i] = batch.get(i).work().run(c);
+                        results[i] = batch.get(i).work().run(c, later);
                     } catch (ServiceException e) {
                         refused[i] = e;
                     }
                 }
+                later.flush(c);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 try {
@@ -137,7 +155,12 @@ final class LedgerWriter implements AutoCloseable {
 
     private <T> void runAlone(Job<T> job) {
         try {
-            job.done().complete(Transactions.run(db, job.work()));
+            job.done().complete(Transactions.run(db, c -> {
+                Deferred later = new Deferred();
+                T result = job.work().run(c, later);
+                later.flush(c);
+                return result;
+            }));
         } catch (RuntimeException e) {
             job.done().completeExceptionally(e);
         }

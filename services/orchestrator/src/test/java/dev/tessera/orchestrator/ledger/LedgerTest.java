@@ -301,6 +301,24 @@ class LedgerTest {
         cached.close();
     }
 
+    @ParameterizedTest
+    @EnumSource(Db.class)
+    void a_limit_lowered_on_another_replica_binds_at_once_though_the_budgets_are_cached(Db kind) throws Exception {
+        open(kind, 2);
+        Ledger cached = new Ledger(db, now::get, 2, 64, 60_000);
+        accounts.createTenant("acme", "");
+        Payer payer = new Payer("acme", "");
+        budgets.set("acme", "", Period.TOTAL, 1_000);
+        cached.commit(cached.reserve(payer, "a", 600, 60_000), List.of(new Charge("m", 600)));
+        // another replica lowers the limit; this one is not told, and keeps its list of the payer's budgets
+        budgets.set("acme", "", Period.TOTAL, 700);
+        assertThatThrownBy(() -> cached.reserve(payer, "b", 200, 60_000))
+                .isInstanceOf(ServiceException.class)
+                .hasMessageContaining("has 100 of 700 micro-dollars left");
+        assertThat(cached.reserve(payer, "c", 100, 60_000).held()).isTrue();
+        cached.close();
+    }
+
     // ---- the ledger's own arithmetic, read back from the tables ----
 
     /** Every closed reservation's RESERVE equals its CHARGE + RELEASE + EXPIRE, and no reservation is left open. */
