@@ -85,8 +85,11 @@ public final class OrchestratorBenchmark {
                 "# Orchestrator benchmark, %s, %d cores",
                 LocalDate.now(), Runtime.getRuntime().availableProcessors());
 
-        ledger(target, seconds);
-        if ("ledger".equals(System.getProperty("tessera.bench.only"))) {
+        String only = System.getProperty("tessera.bench.only", "");
+        if (!only.equals("overhead")) {
+            ledger(target, seconds);
+        }
+        if (only.equals("ledger")) {
             return;
         }
 
@@ -107,13 +110,23 @@ public final class OrchestratorBenchmark {
                 mesh.add("-Dtessera.orchestrator.backends." + b + ".addresses=" + slm.address());
             }
             mesh.add("-Dtessera.orchestrator.backends.e5-small-v2-q8.addresses=" + mlm.address());
+            // extra options for the orchestrator's JVM only, such as a JFR recording to see where its time goes
+            String opts =
+                    System.getProperty("tessera.bench.orchestrator-opts", "").trim();
+            List<String> profiled = new ArrayList<>(mesh);
+            if (!opts.isEmpty()) {
+                profiled.addAll(List.of(opts.split("\\s+")));
+            }
 
             List<Outcome> outcomes;
             try (ServiceProcess orchestrator =
-                    ServiceProcess.start("orchestrator", jar(root, "orchestrator"), mesh, target)) {
+                    ServiceProcess.start("orchestrator", jar(root, "orchestrator"), profiled, target)) {
                 orchestrator.awaitReady(Duration.ofMinutes(2));
                 Thread.sleep(2_000); // a health probe round, so every backend is a candidate
                 overhead(mlm, slm, orchestrator, seconds);
+                if ("overhead".equals(System.getProperty("tessera.bench.only"))) {
+                    return;
+                }
                 outcomes = heldOut(orchestrator);
             }
             double threshold = calibrate(outcomes);
@@ -140,8 +153,9 @@ public final class OrchestratorBenchmark {
                 "## Ledger: reserve→commit pairs per second, %d requests in flight, pool of 16, %.0f s per point",
                 IN_FLIGHT, seconds);
         line("");
-        line("As the orchestrator uses it: each request waits for its reservation and goes on without waiting for its"
-                + " commit; a pair counts once its commit has landed. The budget cache at its default (1 s).");
+        line(
+                "As the orchestrator uses it: each request waits for its reservation and goes on without waiting for its"
+                        + " commit; a pair counts once its commit has landed. The budget cache and the commit linger at their defaults (1 s, 50 ms).");
         line("");
         line("| database | budgets | pairs/s | refused | spent ≤ limit | windows = entries |");
         line("|---|---|---:|---:|---|---|");
@@ -160,7 +174,7 @@ public final class OrchestratorBenchmark {
     private static void ledgerPoint(AgroalDataSource ds, String db, boolean hot, double seconds) throws Exception {
         Accounts accounts = new Accounts(ds, System::currentTimeMillis);
         Budgets budgets = new Budgets(ds, System::currentTimeMillis);
-        Ledger ledger = new Ledger(ds, System::currentTimeMillis, 2, 256, 1_000);
+        Ledger ledger = new Ledger(ds, System::currentTimeMillis, 2, 256, 1_000, 50);
         int tenants = hot ? 1 : 16;
         long limit = 100_000_000L;
         for (int t = 0; t < tenants; t++) {

@@ -249,6 +249,15 @@ public interface OrchestratorConfig {
         int maxBatch();
 
         /**
+         * How long commits and releases may wait to share a ledger transaction with later ones. Nobody waits on them
+         * (the reservation holds the money until they land), so fewer, larger transactions cost no latency; a
+         * reservation, which a request does wait on, is written at once and takes the waiting ones with it. An
+         * orchestrator killed meanwhile loses at most this much of charges (their leases return the held money).
+         */
+        @WithDefault("50ms")
+        Duration commitLinger();
+
+        /**
          * How long the list of a payer's budgets is remembered, so that a reservation skips reading it and a payer
          * without any budget skips the database on the way in. Limits are always read fresh. A budget set on this
          * replica applies at once; one set through another replica applies here within this time. 0 reads it on

@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
@@ -71,9 +72,23 @@ public final class Ledger implements AutoCloseable {
      *     always read fresh; a budget created or removed on this replica applies at once, on another within this time.
      */
     public Ledger(DataSource db, LongSupplier clock, int writers, int maxBatch, long budgetCacheTtlMillis) {
+        this(db, clock, writers, maxBatch, budgetCacheTtlMillis, 0);
+    }
+
+    /**
+     * @param lingerMillis how long commits and releases may wait to share a transaction with later ones (0: not at
+     *     all). Nobody waits on them: the reservation holds the money until they land, and Admin reads flush first.
+     */
+    public Ledger(
+            DataSource db,
+            LongSupplier clock,
+            int writers,
+            int maxBatch,
+            long budgetCacheTtlMillis,
+            long lingerMillis) {
         this.db = db;
         this.clock = clock;
-        this.writer = new LedgerWriter(db, writers, maxBatch);
+        this.writer = new LedgerWriter(db, writers, maxBatch, TimeUnit.MILLISECONDS.toNanos(lingerMillis));
         this.budgetCacheTtlMillis = budgetCacheTtlMillis;
     }
 
@@ -98,7 +113,7 @@ public final class Ledger implements AutoCloseable {
                     clock.getAsLong() + leaseMillis,
                     List.of());
         }
-        return join(writer.submit(payer.tenant(), (c, later) -> {
+        return join(writer.submit(payer.tenant(), true, (c, later) -> {
             long now = clock.getAsLong();
             List<BudgetRule> rules = rules(c, payer);
             String id = UUID.randomUUID().toString();
@@ -153,7 +168,7 @@ public final class Ledger implements AutoCloseable {
     public CompletableFuture<Long> commitAsync(Reservation reservation, List<Charge> charges) {
         List<Charge> capped = cap(reservation, charges);
         long total = capped.stream().mapToLong(Charge::micros).sum();
-        return writer.submit(reservation.payer().tenant(), (c, later) -> {
+        return writer.submit(reservation.payer().tenant(), false, (c, later) -> {
             long now = clock.getAsLong();
             if (!reservation.held()) {
                 if (total > 0) {
@@ -192,7 +207,7 @@ public final class Ledger implements AutoCloseable {
         if (!reservation.held()) {
             return CompletableFuture.completedFuture(null);
         }
-        return writer.submit(reservation.payer().tenant(), (c, later) -> {
+        return writer.submit(reservation.payer().tenant(), false, (c, later) -> {
             long now = clock.getAsLong();
             later.close(reservation.id(), "RELEASED", 0, now, open -> {
                 if (open) {

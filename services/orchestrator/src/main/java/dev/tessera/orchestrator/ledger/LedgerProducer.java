@@ -38,7 +38,8 @@ public class LedgerProducer {
                 System::currentTimeMillis,
                 c.writers(),
                 c.maxBatch(),
-                c.budgetCacheTtl().toMillis());
+                c.budgetCacheTtl().toMillis(),
+                c.commitLinger().toMillis());
         this.budgets = new Budgets(db, System::currentTimeMillis, ledger::budgetsChanged);
         this.accounts = new Accounts(db, System::currentTimeMillis);
     }

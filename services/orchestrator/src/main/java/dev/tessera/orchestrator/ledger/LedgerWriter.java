@@ -32,10 +32,12 @@ final class LedgerWriter implements AutoCloseable {
         T run(Connection c, Deferred later) throws SQLException;
     }
 
-    private record Job<T>(Unit<T> work, CompletableFuture<T> done) {}
+    /** A unit, its caller's future, and whether the caller waits on it ({@code urgent}: run it without lingering). */
+    private record Job<T>(Unit<T> work, CompletableFuture<T> done, boolean urgent) {}
 
     private final DataSource db;
     private final int maxBatch;
+    private final long lingerNanos;
     /** One queue per writer thread; a tenant's units always go to the same one. */
     private final List<BlockingQueue<Job<?>>> queues = new ArrayList<>();
 
@@ -43,9 +45,14 @@ final class LedgerWriter implements AutoCloseable {
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean closed;
 
-    LedgerWriter(DataSource db, int writers, int maxBatch) {
+    /**
+     * @param lingerNanos how long a writer holding only units nobody waits on (commits, releases) waits for more
+     *     before it writes them: fewer, larger transactions; a unit somebody waits on (a reservation) ends the wait
+     */
+    LedgerWriter(DataSource db, int writers, int maxBatch, long lingerNanos) {
         this.db = db;
         this.maxBatch = maxBatch;
+        this.lingerNanos = lingerNanos;
         for (int i = 0; i < writers; i++) {
             BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
             queues.add(queue);
@@ -59,18 +66,19 @@ final class LedgerWriter implements AutoCloseable {
     /**
      * Queues a unit of work; the future completes once the transaction that ran it has committed.
      *
+     * @param urgent whether the caller waits for it: a reservation is, a commit or a release is not
      * @param tenant whose money the unit moves: one tenant's units all go to one writer, so that two writers never
      *     lock the same budget windows in opposite orders (a deadlock the database would break only after a wait)
      */
-    <T> CompletableFuture<T> submit(String tenant, Unit<T> work) {
+    <T> CompletableFuture<T> submit(String tenant, boolean urgent, Unit<T> work) {
         CompletableFuture<T> done = new CompletableFuture<>();
         if (closed) {
-            runAlone(new Job<>(work, done));
+            runAlone(new Job<>(work, done, urgent));
             return done;
         }
         pending.add(done);
         done.whenComplete((r, e) -> pending.remove(done));
-        queues.get(Math.floorMod(tenant.hashCode(), queues.size())).add(new Job<>(work, done));
+        queues.get(Math.floorMod(tenant.hashCode(), queues.size())).add(new Job<>(work, done, urgent));
         return done;
     }
 
@@ -91,6 +99,7 @@ final class LedgerWriter implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
+                linger(queue, batch);
                 run(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -101,6 +110,23 @@ final class LedgerWriter implements AutoCloseable {
             } finally {
                 batch.clear();
             }
+        }
+    }
+
+    /** Waits up to the linger for more units while nobody waits on the batch and it has room. */
+    private void linger(BlockingQueue<Job<?>> queue, List<Job<?>> batch) throws InterruptedException {
+        if (lingerNanos <= 0 || closed) {
+            return;
+        }
+        long until = System.nanoTime() + lingerNanos;
+        while (batch.size() < maxBatch && batch.stream().noneMatch(Job::urgent)) {
+            long left = until - System.nanoTime();
+            Job<?> next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+            queue.drainTo(batch, maxBatch - batch.size());
         }
     }
 

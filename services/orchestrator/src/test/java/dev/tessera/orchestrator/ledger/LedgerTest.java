@@ -45,7 +45,9 @@ class LedgerTest {
 
     private void open(Db kind, int connections) throws SQLException {
         db = kind == Db.H2 ? TestDatabases.h2(dir, connections) : TestDatabases.postgres(connections);
-        ledger = new Ledger(db, now::get);
+        // as the orchestrator runs it: two writers, commits lingering to share transactions (no budget cache here,
+        // as the tests change budgets behind the ledger's back)
+        ledger = new Ledger(db, now::get, 2, 256, 0, 50);
         budgets = new Budgets(db, now::get);
         accounts = new Accounts(db, now::get);
     }
