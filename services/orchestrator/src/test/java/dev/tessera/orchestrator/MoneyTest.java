@@ -72,6 +72,17 @@ class MoneyTest {
         return id;
     }
 
+    /** A new tenant with a budget of {@code limitMicros} over {@code period}. */
+    private String tenant(Period period, long limitMicros) {
+        String t = tenant();
+        admin.setBudget(SetBudgetRequest.newBuilder()
+                .setTenant(t)
+                .setPeriod(period)
+                .setLimitMicros(limitMicros)
+                .build());
+        return t;
+    }
+
     private CreateApiKeyResponse key(String tenant) {
         return admin.createApiKey(CreateApiKeyRequest.newBuilder()
                 .setTenant(tenant)
@@ -170,14 +181,9 @@ class MoneyTest {
     @Test
     void five_hundred_concurrent_requests_against_a_budget_for_a_hundred_never_overspend_and_sum_exactly()
             throws Exception {
-        String t = tenant();
-        String apiKey = key(t).getKey();
         // one short input's worst case on the cheapest embedder is 1 micro-dollar, and so is its charge
-        admin.setBudget(SetBudgetRequest.newBuilder()
-                .setTenant(t)
-                .setPeriod(Period.PERIOD_TOTAL)
-                .setLimitMicros(100)
-                .build());
+        String t = tenant(Period.PERIOD_TOTAL, 100);
+        String apiKey = key(t).getKey();
         double embedsBefore = mlmEmbedCalls();
 
         var stub = MeshClient.withKey(EmbeddingGrpc.newFutureStub(client.channel()), apiKey);
@@ -240,13 +246,8 @@ class MoneyTest {
 
     @Test
     void refused_and_failed_requests_are_charged_nothing_and_hold_nothing() {
-        String t = tenant();
+        String t = tenant(Period.PERIOD_MONTHLY, 1_000_000);
         String apiKey = key(t).getKey();
-        admin.setBudget(SetBudgetRequest.newBuilder()
-                .setTenant(t)
-                .setPeriod(Period.PERIOD_MONTHLY)
-                .setLimitMicros(1_000_000)
-                .build());
         var text = MeshClient.withKey(TextGenerationGrpc.newBlockingStub(client.channel()), apiKey);
         var embeddings = MeshClient.withKey(EmbeddingGrpc.newBlockingStub(client.channel()), apiKey);
         assertFails(Status.Code.NOT_FOUND, "model", () -> text.generate(RoutingTest.story("gpt-17", 4)));
@@ -278,13 +279,8 @@ class MoneyTest {
 
     @Test
     void a_deadline_that_passes_while_the_backend_works_is_charged_nothing() {
-        String t = tenant();
+        String t = tenant(Period.PERIOD_MONTHLY, 1_000_000);
         String apiKey = key(t).getKey();
-        admin.setBudget(SetBudgetRequest.newBuilder()
-                .setTenant(t)
-                .setPeriod(Period.PERIOD_MONTHLY)
-                .setLimitMicros(1_000_000)
-                .build());
         var text = MeshClient.withKey(TextGenerationGrpc.newBlockingStub(client.channel()), apiKey);
         // 256 tokens take the LLM well over 150 ms (docs/benchmarks.md: under 900 tokens/s at best), so the deadline
         // passes mid-generation. Given as metadata.deadline_unix_ms, the client keeps no timer of its own and hears
@@ -322,12 +318,7 @@ class MoneyTest {
     @Test
     void metrics_count_decisions_cost_latency_and_budget_rejections() throws Exception {
         EmbeddingGrpc.newBlockingStub(client.channel()).embed(embed("metrics"));
-        String t = tenant();
-        admin.setBudget(SetBudgetRequest.newBuilder()
-                .setTenant(t)
-                .setPeriod(Period.PERIOD_TOTAL)
-                .setLimitMicros(0)
-                .build());
+        String t = tenant(Period.PERIOD_TOTAL, 0);
         String apiKey = key(t).getKey();
         assertFails(
                 Status.Code.RESOURCE_EXHAUSTED,

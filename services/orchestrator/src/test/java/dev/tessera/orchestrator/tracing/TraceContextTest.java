@@ -49,14 +49,7 @@ class TraceContextTest {
     void with_tracing_off_the_orchestrator_exports_nothing_and_passes_the_trace_on() throws Exception {
         OtlpCollector collector = TracedMesh.collector();
         try (MeshClient client = new MeshClient()) {
-            client.awaitHealthy(List.of("stories15m"), java.time.Duration.ofSeconds(30));
-            Trace unary = Trace.fresh();
-            Trace streamed = Trace.fresh();
-            Trace rest = Trace.fresh();
-            Traces.generate(client, unary);
-            Traces.generateStream(client, streamed);
-            Traces.chat(rest);
-            for (Trace trace : List.of(unary, streamed, rest)) {
+            for (Trace trace : Traces.eachWayIn(client)) {
                 assertThat(Traces.within(() -> collector.received("tessera-llm", trace.id())))
                         .as("the LLM's spans of %s", trace.traceparent())
                         .isTrue();

@@ -85,6 +85,18 @@ final class Traces {
         return headers;
     }
 
+    /** One call each way in (gRPC unary, gRPC streamed, REST), each in a fresh trace of its own; returns the traces. */
+    static java.util.List<Trace> eachWayIn(MeshClient client) throws Exception {
+        client.awaitHealthy(java.util.List.of("stories15m"), Duration.ofSeconds(30));
+        Trace unary = Trace.fresh();
+        Trace streamed = Trace.fresh();
+        Trace rest = Trace.fresh();
+        generate(client, unary);
+        generateStream(client, streamed);
+        chat(rest);
+        return java.util.List.of(unary, streamed, rest);
+    }
+
     /** Waits up to 15 s for {@code condition} (spans are exported in batches). */
     static boolean within(BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();

@@ -49,14 +49,7 @@ class TracingTest {
     void a_clients_trace_is_exported_by_the_orchestrator_and_by_the_family_it_called() throws Exception {
         OtlpCollector collector = TracedMesh.collector();
         try (MeshClient client = new MeshClient()) {
-            client.awaitHealthy(List.of("stories15m"), java.time.Duration.ofSeconds(30));
-            Trace unary = Trace.fresh();
-            Trace streamed = Trace.fresh();
-            Trace rest = Trace.fresh();
-            Traces.generate(client, unary);
-            Traces.generateStream(client, streamed);
-            Traces.chat(rest);
-            for (Trace trace : List.of(unary, streamed, rest)) {
+            for (Trace trace : Traces.eachWayIn(client)) {
                 assertThat(Traces.within(() -> collector.received("tessera-orchestrator", trace.id())))
                         .as("the orchestrator's spans of %s", trace.traceparent())
                         .isTrue();
