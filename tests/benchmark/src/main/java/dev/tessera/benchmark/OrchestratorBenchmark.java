@@ -262,8 +262,9 @@ public final class OrchestratorBenchmark {
         line("");
         line("## Added latency: the same call direct and through the orchestrator, interleaved, %.0f s each", seconds);
         line("");
-        line("| call | concurrency | direct p50 | via p50 | added p50 | direct p99 | via p99 | added p99 |");
-        line("|---|---:|---:|---:|---:|---:|---:|---:|");
+        line("| call | concurrency | direct p50 | via p50 | added p50 | direct p99 | via p99 | added p99 |"
+                + " orchestrator CPU per call |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         EmbedRequest embed = EmbedRequest.newBuilder()
                 .setModel("e5-small-v2-q8")
                 .addInputs("how do plants make food")
@@ -281,14 +282,14 @@ public final class OrchestratorBenchmark {
                     seconds,
                     ch -> () -> EmbeddingGrpc.newBlockingStub(ch).embed(embed),
                     mlm.channel(),
-                    orchestrator.channel());
+                    orchestrator);
             compare(
                     "Generate, 1 token",
                     concurrency,
                     seconds,
                     ch -> () -> TextGenerationGrpc.newBlockingStub(ch).generate(generate),
                     slm.channel(),
-                    orchestrator.channel());
+                    orchestrator);
         }
     }
 
@@ -297,8 +298,14 @@ public final class OrchestratorBenchmark {
     }
 
     private static void compare(
-            String name, int concurrency, double seconds, CallOn call, ManagedChannel direct, ManagedChannel via)
+            String name,
+            int concurrency,
+            double seconds,
+            CallOn call,
+            ManagedChannel direct,
+            ServiceProcess orchestrator)
             throws Exception {
+        ManagedChannel via = orchestrator.channel();
         Histogram d = new Histogram(60_000_000_000L, 3);
         Histogram v = new Histogram(60_000_000_000L, 3);
         // warm both paths (the orchestrator is a fresh JVM: its JIT needs thousands of calls), then alternate slices so
@@ -306,12 +313,16 @@ public final class OrchestratorBenchmark {
         load(call.on(direct), concurrency, 5, new Histogram(60_000_000_000L, 3));
         load(call.on(via), concurrency, 20, new Histogram(60_000_000_000L, 3));
         int slices = 6;
+        // the orchestrator's CPU (every thread, JIT and GC included) while it serves the measured calls
+        long cpu = 0;
         for (int i = 0; i < slices; i++) {
             load(call.on(direct), concurrency, seconds / slices, d);
+            long before = orchestrator.cpuNanos();
             load(call.on(via), concurrency, seconds / slices, v);
+            cpu += orchestrator.cpuNanos() - before;
         }
         line(
-                "| %s | %d | %.2f ms | %.2f ms | %+.2f ms | %.2f ms | %.2f ms | %+.2f ms |",
+                "| %s | %d | %.2f ms | %.2f ms | %+.2f ms | %.2f ms | %.2f ms | %+.2f ms | %.2f ms |",
                 name,
                 concurrency,
                 ms(d, 50),
@@ -319,7 +330,8 @@ public final class OrchestratorBenchmark {
                 ms(v, 50) - ms(d, 50),
                 ms(d, 99),
                 ms(v, 99),
-                ms(v, 99) - ms(d, 99));
+                ms(v, 99) - ms(d, 99),
+                cpu / 1e6 / v.getTotalCount());
     }
 
     private static void load(Supplier<Object> call, int concurrency, double seconds, Histogram into)

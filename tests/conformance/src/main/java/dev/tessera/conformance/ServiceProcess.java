@@ -129,6 +129,22 @@ public final class ServiceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * The CPU time the process has used so far (user and system, every thread: JIT and GC included), from
+     * {@code /proc}; -1 where that cannot be read. Benchmarks divide its growth by the calls made meanwhile.
+     */
+    public long cpuNanos() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            // the fields after the command name (which may hold spaces) start after its closing parenthesis
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** {@code kill -9}: the process gets no chance to finish anything. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
