@@ -11,7 +11,7 @@ import dev.tessera.platform.usage.Usage;
  * @param reason why it was chosen or left
  * @param chargedMicros what it was charged
  * @param usage what it reported consuming (zeros when not called or failed)
- * @param latencyMillis how long the call took (0 when skipped)
+ * @param latencyNanos how long the call took (0 when skipped), exact for the latency metric
  */
 public record Attempt(
         String backend,
@@ -20,7 +20,12 @@ public record Attempt(
         String reason,
         long chargedMicros,
         Usage usage,
-        long latencyMillis) {
+        long latencyNanos) {
 
     static final Usage NONE = new Usage(0, 0, 0, 0, 0, 0);
+
+    /** The latency in whole milliseconds, as receipts give it. */
+    public long latencyMillis() {
+        return latencyNanos / 1_000_000;
+    }
 }

@@ -256,7 +256,7 @@ public class OrchestratorService {
                                 a.reason() + "; kept, the escalation failed",
                                 a.chargedMicros(),
                                 a.usage(),
-                                a.latencyMillis()));
+                                a.latencyNanos()));
             }
         }
 
@@ -522,13 +522,7 @@ public class OrchestratorService {
 
     private static Attempt attempt(Candidate c, Outcome outcome, String reason, long cost, Usage usage, long start) {
         return new Attempt(
-                c.backend().name(),
-                c.backend().model(),
-                outcome,
-                reason,
-                cost,
-                usage,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                c.backend().name(), c.backend().model(), outcome, reason, cost, usage, System.nanoTime() - start);
     }
 
     private static Attempt failed(Candidate c, Throwable e, long start) {
@@ -592,7 +586,7 @@ public class OrchestratorService {
                     .tag("outcome", outcome)
                     .publishPercentileHistogram()
                     .register(meters)
-                    .record(a.latencyMillis(), TimeUnit.MILLISECONDS);
+                    .record(a.latencyNanos(), TimeUnit.NANOSECONDS);
         }
     }
 
