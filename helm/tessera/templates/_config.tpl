@@ -7,6 +7,10 @@ Takes (dict "root" $ "c" <component>).
 {{- $root := .root }}
 {{- $c := .c }}
 # Rendered by the Tessera chart from the values' {{ $c.name }} block.
+# Ordinal 260: these keys override the jar's application.properties (250); environment variables (300), such as the
+# secrets and a component's `env`, override them. Without it, a file named by QUARKUS_CONFIG_LOCATIONS takes the
+# environment's ordinal and wins ties against it.
+config_ordinal=260
 {{- if eq $c.name "orchestrator" }}
 {{- $o := $root.Values.orchestrator }}
 {{- $components := fromYaml (include "tessera.components" $root) }}

@@ -47,6 +47,7 @@ public class BackendRegistry {
     private final Map<String, Endpoint> endpoints;
     private final Map<String, Contract> contractOf;
     private final long probeTimeoutMillis;
+    private volatile boolean probedOnce;
 
     @Inject
     public BackendRegistry(
@@ -99,6 +100,15 @@ public class BackendRegistry {
         for (Endpoint endpoint : endpoints.values()) {
             probe(endpoint, contractOf.get(endpoint.address()));
         }
+        probedOnce = true;
+    }
+
+    /**
+     * Whether every address has been probed at least once, up or down. Until then routing knows nothing and would
+     * refuse every call, so the orchestrator does not report ready (BackendsProbedCheck).
+     */
+    public boolean probedOnce() {
+        return probedOnce;
     }
 
     private void probe(Endpoint endpoint, Contract contract) {

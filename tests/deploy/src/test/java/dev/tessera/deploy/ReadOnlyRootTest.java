@@ -1,0 +1,227 @@
+package dev.tessera.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pods run with a read-only root filesystem; this proves the packaged services start and serve that way. Each
+ * runs in its own mount namespace where every file system is remounted read-only, except fresh folders in the roles
+ * of the pod's emptyDirs ({@code /tmp} as a tmpfs, {@code DJL_CACHE_DIR}) and of the orchestrator's ledger volume.
+ * The orchestrator reads the application.properties the chart renders, through QUARKUS_CONFIG_LOCATIONS as in the
+ * pod, with only the backends' addresses pointed at the local processes. A real embedding and a real generation go
+ * through it. Needs root (or unprivileged user namespaces) for unshare; without it the test fails, saying so.
+ */
+class ReadOnlyRootTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final List<Process> PROCESSES = new ArrayList<>();
+    private static final Map<String, Integer> PORTS = new LinkedHashMap<>();
+    private static final Map<String, Duration> READY_AFTER = new LinkedHashMap<>();
+    private static Path work;
+
+    /** Remounts everything read-only but the folders given as arguments, then runs the command after "--". */
+    private static final String READ_ONLY = String.join(
+            "\n",
+            "set -eu",
+            "awk '{print $5}' /proc/self/mountinfo | while read -r m; do",
+            "  case \"$m\" in /proc*|/sys*|/dev*) continue;; esac",
+            "  mount -o remount,bind,ro \"$m\" 2>/dev/null || true",
+            "done",
+            "mount -o remount,bind,ro /",
+            "while [ \"$1\" != -- ]; do mount --bind \"$1\" \"$1\"; mount -o remount,bind,rw \"$1\"; shift; done; shift",
+            "mount -t tmpfs -o size=512m,mode=1777 tmpfs /tmp",
+            "if touch /.tessera-rw-probe 2>/dev/null || touch \"$TESSERA_REPO/.rw-probe\" 2>/dev/null; then",
+            "  echo 'the root filesystem is still writable'; exit 97",
+            "fi",
+            "exec \"$@\"");
+
+    @BeforeAll
+    static void startTheMeshReadOnly() throws Exception {
+        work = Files.createTempDirectory(K8sTools.ROOT.resolve("tests/deploy/target"), "read-only-");
+        for (String family : List.of("mlm", "llm", "slm")) {
+            start(family, Map.of());
+        }
+        // the orchestrator's configuration, as the chart renders it, with the families at their local ports
+        List<String> args = new ArrayList<>(List.of("--show-only", "templates/components/configmap.yaml"));
+        args.addAll(List.of("--set", "orchestrator.auth.requireKeys=false"));
+        Map<String, String> backends = Map.of(
+                "stories15m",
+                "llm",
+                "tool-llm",
+                "llm",
+                "stories15m-q8",
+                "slm",
+                "tool-slm",
+                "slm",
+                "e5-small-v2-q8",
+                "mlm");
+        backends.forEach((backend, family) -> {
+            args.add("--set");
+            args.add("orchestrator.backends." + backend + ".addresses={localhost:" + PORTS.get(family) + "}");
+        });
+        String properties = Manifests.parse(K8sTools.template(args.toArray(String[]::new)))
+                .get("ConfigMap", "tessera-orchestrator")
+                .at("/data/application.properties")
+                .asText();
+        Path config = Files.createDirectories(work.resolve("orchestrator-config"));
+        Files.writeString(config.resolve("application.properties"), properties);
+        Path ledger = Files.createDirectories(work.resolve("orchestrator-ledger"));
+        start(
+                "orchestrator",
+                Map.of(
+                        "QUARKUS_CONFIG_LOCATIONS",
+                        config.resolve("application.properties").toString(),
+                        // the ledger volume: the chart mounts it at /var/lib/tessera; here it is a fresh folder
+                        "TESSERA_ORCHESTRATOR_LEDGER_JDBC_URL",
+                        "jdbc:h2:file:" + ledger.resolve("ledger"),
+                        "TESSERA_ORCHESTRATOR_AUTH_ADMIN_KEY",
+                        "read-only-test-admin-key"));
+        System.out.println("ready after (read-only root, from process start): " + READY_AFTER);
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        for (Process p : PROCESSES) {
+            p.destroy();
+        }
+        for (Process p : PROCESSES) {
+            if (!p.waitFor(Duration.ofSeconds(20).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void an_embedding_and_a_generation_go_through_the_orchestrator_with_every_root_read_only() throws Exception {
+        JsonNode embedding = post("/v1/embeddings", "{\"model\":\"e5-small-v2-q8\",\"input\":\"a read-only pod\"}");
+        assertThat(embedding.at("/data/0/embedding")).hasSize(384);
+        JsonNode chat = post(
+                "/v1/chat/completions",
+                "{\"model\":\"stories15m\",\"messages\":[{\"role\":\"user\",\"content\":\"Once upon a time\"}],"
+                        + "\"max_tokens\":8}");
+        assertThat(chat.at("/choices/0/message/content").asText()).isNotBlank();
+        assertThat(chat.at("/usage/completion_tokens").asInt()).isPositive();
+        // the ledger was written where the volume is, and nowhere else could have been
+        try (var files = Files.list(work.resolve("orchestrator-ledger"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("ledger"));
+        }
+        for (Process p : PROCESSES) {
+            assertThat(p.isAlive()).isTrue();
+        }
+    }
+
+    @Test
+    void the_djl_cache_was_written_in_its_own_folder() throws IOException {
+        for (String family : List.of("mlm", "llm", "slm")) {
+            try (var files = Files.walk(work.resolve(family + "-djl"))) {
+                assertThat(files.filter(Files::isRegularFile).map(Path::toString))
+                        .as("%s extracted DJL's tokenizer library into DJL_CACHE_DIR", family)
+                        .anyMatch(f -> f.contains("tokenizers"));
+            }
+        }
+    }
+
+    private static void start(String component, Map<String, String> env) throws Exception {
+        int port = freePort();
+        PORTS.put(component, port);
+        Path djl = Files.createDirectories(work.resolve(component + "-djl"));
+        List<String> writable = new ArrayList<>(List.of(djl.toString()));
+        env.values().stream()
+                .filter(v -> v.startsWith("jdbc:h2:file:"))
+                .forEach(v -> writable.add(Path.of(v.substring("jdbc:h2:file:".length()))
+                        .getParent()
+                        .toString()));
+        Path jar = K8sTools.ROOT.resolve("services/" + component + "/target/quarkus-app/quarkus-run.jar");
+        assertThat(jar)
+                .as("the packaged service; the reactor builds it before this module")
+                .isRegularFile();
+        List<String> command = new ArrayList<>(
+                List.of("unshare", "--mount", "--propagation", "private", "sh", "-c", READ_ONLY, "read-only"));
+        command.addAll(writable);
+        command.add("--");
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        if (Runtime.version().feature() >= 22) {
+            command.add("--enable-native-access=ALL-UNNAMED");
+        }
+        command.addAll(List.of("-Xmx512m", "-jar", jar.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve(component + ".log").toFile());
+        pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        pb.environment().put("DJL_CACHE_DIR", djl.toString());
+        pb.environment().put("OPT_OUT_TRACKING", "true");
+        pb.environment().put("TESSERA_REPO", K8sTools.ROOT.toString());
+        pb.environment().putAll(env);
+        long started = System.nanoTime();
+        Process process = pb.start();
+        PROCESSES.add(process);
+        awaitReady(component, process, port);
+        READY_AFTER.put(component, Duration.ofMillis((System.nanoTime() - started) / 1_000_000));
+    }
+
+    private static void awaitReady(String component, Process process, int port) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < end) {
+            if (!process.isAlive()) {
+                String log = Files.readString(work.resolve(component + ".log"));
+                throw new AssertionError(component + " exited with " + process.exitValue()
+                        + (process.exitValue() == 1 && log.contains("unshare")
+                                ? " (unshare needs root or user namespaces)"
+                                : "")
+                        + ":\n" + log);
+            }
+            try {
+                var r = HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(component + " was not ready after 120 s; see " + work.resolve(component + ".log"));
+    }
+
+    private static JsonNode post(String path, String body) throws Exception {
+        var response = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + PORTS.get("orchestrator") + path))
+                        .header("content-type", "application/json")
+                        .timeout(Duration.ofSeconds(60))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
