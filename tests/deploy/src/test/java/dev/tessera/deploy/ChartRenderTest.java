@@ -2,6 +2,7 @@ package dev.tessera.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,7 @@ class ChartRenderTest {
                 K8sTools.template("-f", K8sTools.CHART.resolve(valuesFile).toString()));
         assertThat(manifests.ofKind("Deployment")).hasSize(4);
         assertThat(StrictModel.problems(manifests)).isEmpty();
+        assertThat(KubernetesModels.problems(manifests)).isEmpty();
     }
 
     @Test
@@ -62,22 +64,36 @@ class ChartRenderTest {
         assertThat(manifests.ofKind("ServiceMonitor")).hasSize(1);
         assertThat(manifests.ofKind("PodDisruptionBudget")).hasSize(8);
         assertThat(StrictModel.problems(manifests)).isEmpty();
+        assertThat(KubernetesModels.problems(manifests)).isEmpty();
     }
 
     @Test
     void the_strict_check_catches_a_misspelt_field_and_a_wrong_type() {
         Manifests manifests = Manifests.parse(K8sTools.template());
         var deployment = manifests.get("Deployment", "tessera-llm").deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) Manifests.container(deployment))
-                .put("imagePulPolicy", "Always");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) deployment.path("spec")).put("replicas", "two");
+        ((ObjectNode) Manifests.container(deployment)).put("imagePulPolicy", "Always");
+        ((ObjectNode) deployment.path("spec")).put("replicas", "two");
         assertThat(StrictModel.problems(deployment)).singleElement().asString().contains("at .spec.replicas");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) deployment.path("spec")).put("replicas", 2);
+        ((ObjectNode) deployment.path("spec")).put("replicas", 2);
         assertThat(StrictModel.problems(deployment))
                 .singleElement()
                 .asString()
                 .contains("imagePulPolicy")
                 .contains(".spec.template.spec.containers[0]");
+    }
+
+    @Test
+    void the_second_check_catches_a_missing_required_field_and_a_number_where_keda_wants_a_string() {
+        Manifests manifests = Manifests.parse(K8sTools.template("--set", "families.mlm.autoscaling.keda.enabled=true"));
+        ObjectNode deployment = manifests.get("Deployment", "tessera-llm").deepCopy();
+        ((ObjectNode) deployment.path("spec")).remove("selector");
+        ObjectNode scaled = manifests.ofKind("ScaledObject").get(0).deepCopy();
+        ((ObjectNode) scaled.at("/spec/triggers/0/metadata")).put("threshold", 4);
+        assertThat(KubernetesModels.problems(Manifests.of(List.of(deployment, scaled))))
+                .containsExactly(
+                        "apps/v1/Deployment tessera-llm: data/spec must have required property selector",
+                        "keda.sh/v1alpha1/ScaledObject tessera-mlm: data/spec/triggers/0/metadata/threshold must be"
+                                + " string");
     }
 
     @Test

@@ -54,6 +54,7 @@ class KustomizeTest {
                 .stdout();
         Manifests kustomized = Manifests.parse(built);
         assertThat(StrictModel.problems(kustomized)).isEmpty();
+        assertThat(KubernetesModels.problems(kustomized)).isEmpty();
         assertThat(kustomized.ofKind("Secret"))
                 .as("the Secret is made by the operator")
                 .isEmpty();

@@ -40,6 +40,10 @@ final class Manifests {
         return new Manifests(objects);
     }
 
+    static Manifests of(List<ObjectNode> objects) {
+        return new Manifests(objects);
+    }
+
     List<ObjectNode> all() {
         return objects;
     }
