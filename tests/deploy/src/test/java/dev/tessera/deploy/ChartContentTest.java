@@ -366,6 +366,32 @@ class ChartContentTest {
         assertThat(slm.toString()).doesNotContain("\"name\":\"models\"");
     }
 
+    @Test
+    void the_helm_test_pod_runs_a_valid_script_that_calls_through_the_orchestrator() throws Exception {
+        for (String[] values : List.of(
+                new String[] {"--set", "orchestrator.auth.requireKeys=true"},
+                new String[] {"--set", "orchestrator.auth.requireKeys=false,families.mlm.enabled=false"})) {
+            JsonNode pod = render(values).get("Pod", "tessera-test-call");
+            assertThat(pod.at("/metadata/annotations/helm.sh~1hook").asText()).isEqualTo("test");
+            JsonNode container = Manifests.container(pod);
+            assertThat(container.path("command").toString()).isEqualTo("[\"/bin/sh\",\"-ec\"]");
+            String script = container.path("args").path(0).asText();
+            var check = K8sTools.run(List.of("sh", "-n", "-c", script));
+            assertThat(check.exitCode()).as(check.stderr()).isZero();
+            assertThat(script).contains("http://$ORCHESTRATOR/q/health/ready");
+            assertThat(Manifests.env(pod)).containsEntry("ORCHESTRATOR", "tessera-orchestrator:8080");
+            if (values[1].contains("mlm.enabled=false")) {
+                assertThat(script).contains("tessera.orchestrator.v1.Orchestrator/Generate");
+                assertThat(Manifests.env(pod)).containsEntry("REQUIRE_KEYS", "false");
+            } else {
+                assertThat(script)
+                        .contains("tessera.orchestrator.v1.Admin/CreateApiKey")
+                        .contains("tessera.orchestrator.v1.Orchestrator/Embed")
+                        .contains("tessera.orchestrator.v1.Admin/RevokeApiKey");
+            }
+        }
+    }
+
     private static JsonNode volume(JsonNode deployment, String name) {
         for (JsonNode v : Manifests.podSpec(deployment).path("volumes")) {
             if (v.path("name").asText().equals(name)) {
