@@ -131,6 +131,30 @@ class ReadOnlyRootTest {
     }
 
     @Test
+    void each_service_exports_the_metric_its_keda_scaled_object_scales_on() throws Exception {
+        for (String component : PORTS.keySet()) {
+            String query = Manifests.parse(K8sTools.template(
+                            "--set",
+                            (component.equals("orchestrator") ? "orchestrator" : "families." + component)
+                                    + ".autoscaling.keda.enabled=true,orchestrator.database.url=jdbc:postgresql://pg/t",
+                            "--set",
+                            "orchestrator.database.password=x"))
+                    .ofKind("ScaledObject")
+                    .get(0)
+                    .at("/spec/triggers/0/metadata/query")
+                    .asText();
+            String metric = query.substring("sum(".length(), query.indexOf('{'));
+            var metrics = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + PORTS.get(component) + "/q/metrics"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body().lines().filter(l -> l.startsWith(metric + "{") || l.startsWith(metric + " ")))
+                    .as("%s exports %s, which its ScaledObject sums", component, metric)
+                    .isNotEmpty();
+        }
+    }
+
+    @Test
     void the_djl_cache_was_written_in_its_own_folder() throws IOException {
         for (String family : List.of("mlm", "llm", "slm")) {
             try (var files = Files.walk(work.resolve(family + "-djl"))) {

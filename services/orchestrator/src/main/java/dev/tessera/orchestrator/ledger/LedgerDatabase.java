@@ -79,12 +79,26 @@ public final class LedgerDatabase {
         return Optional.empty();
     }
 
-    /** The URL as opened: H2 in PostgreSQL mode with a lock timeout long enough for a hot budget row. */
+    /**
+     * The URL as opened: H2 in PostgreSQL mode with a lock timeout long enough for a hot budget row, and every commit
+     * written out before it returns ({@code WRITE_DELAY=0}). H2's default holds commits in memory for up to 500 ms, so
+     * a process killed in that window (a pod's SIGKILL, the OOM killer) loses money records it had acknowledged:
+     * measured, a row committed and then {@code Runtime.halt} was gone on reopening, 3 times of 3, and present with
+     * {@code WRITE_DELAY=0}, 3 of 3. Group commit keeps the number of writes low.
+     */
     static String effectiveUrl(String url) {
-        if (url.startsWith("jdbc:h2:") && !url.toUpperCase(Locale.ROOT).contains(";MODE=")) {
-            return url + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000";
+        String upper = url.toUpperCase(Locale.ROOT);
+        if (!url.startsWith("jdbc:h2:")) {
+            return url;
         }
-        return url;
+        String effective = url;
+        if (!upper.contains(";MODE=")) {
+            effective += ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000";
+        }
+        if (!upper.contains(";WRITE_DELAY=")) {
+            effective += ";WRITE_DELAY=0";
+        }
+        return effective;
     }
 
     private static void createParent(String pathAndOptions) {
