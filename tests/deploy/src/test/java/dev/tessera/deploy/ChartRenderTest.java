@@ -19,13 +19,25 @@ class ChartRenderTest {
     /** Every optional object switched on, and every family enabled, so that each template renders something. */
     static final String[] EVERYTHING_ON = {
         "--set",
-                "families.moe.enabled=true,families.vlm.enabled=true,families.lcm.enabled=true,families.sam.enabled=true",
-        "--set", "componentDefaults.autoscaling.enabled=true,componentDefaults.autoscaling.minReplicas=2",
-        "--set", "families.mlm.autoscaling.keda.enabled=true,families.llm.autoscaling.keda.enabled=true",
-        "--set", "metrics.serviceMonitor.enabled=true",
-        "--set", "orchestrator.database.url=jdbc:postgresql://postgres:5432/tessera,orchestrator.database.password=pw",
-        "--set", "families.llm.model.source=pvc,families.llm.model.claimName=models",
-        "--set", "families.slm.model.source=image,families.slm.model.image.reference=registry.example/models:1"
+        "families.moe.enabled=true,families.vlm.enabled=true,families.lcm.enabled=true,families.sam.enabled=true",
+        "--set",
+        "componentDefaults.autoscaling.enabled=true,componentDefaults.autoscaling.minReplicas=2",
+        "--set",
+        "families.mlm.autoscaling.keda.enabled=true,families.llm.autoscaling.keda.enabled=true",
+        "--set",
+        "metrics.serviceMonitor.enabled=true",
+        "--set",
+        "orchestrator.database.url=jdbc:postgresql://postgres:5432/tessera,orchestrator.database.password=pw",
+        "--set",
+        "families.llm.model.source=pvc,families.llm.model.claimName=models",
+        "--set",
+        "families.slm.model.source=image,families.slm.model.image.reference=registry.example/models:1",
+        "--set-json",
+        "families.llm.topologySpreadConstraints=[{\"maxSkew\":1,\"topologyKey\":\"kubernetes.io/hostname\",\"whenUnsatisfiable\":\"ScheduleAnyway\"}]",
+        "--set",
+        "families.llm.priorityClassName=tessera-high,families.llm.gpu.runtimeClassName=nvidia",
+        "--set",
+        "global.imagePullSecrets={regcred},serviceAccount.annotations.team=ml"
     };
 
     @ParameterizedTest
