@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The pods run with a read-only root filesystem; this proves the packaged services start and serve that way. Each
  * runs in its own mount namespace where every file system is remounted read-only, except fresh folders in the roles
- * of the pod's emptyDirs ({@code /tmp} as a tmpfs, {@code DJL_CACHE_DIR}) and of the orchestrator's ledger volume.
+ * of the pod's emptyDirs ({@code java.io.tmpdir} for {@code /tmp}, {@code DJL_CACHE_DIR}) and of the orchestrator's
+ * ledger volume.
  * The orchestrator reads the application.properties the chart renders, through QUARKUS_CONFIG_LOCATIONS as in the
  * pod, with only the backends' addresses pointed at the local processes. A real embedding and a real generation go
  * through it. Needs root (or unprivileged user namespaces) for unshare; without it the test fails, saying so.
@@ -49,7 +50,6 @@ class ReadOnlyRootTest {
             "done",
             "mount -o remount,bind,ro /",
             "while [ \"$1\" != -- ]; do mount --bind \"$1\" \"$1\"; mount -o remount,bind,rw \"$1\"; shift; done; shift",
-            "mount -t tmpfs -o size=512m,mode=1777 tmpfs /tmp",
             "if touch /.tessera-rw-probe 2>/dev/null || touch \"$TESSERA_REPO/.rw-probe\" 2>/dev/null; then",
             "  echo 'the root filesystem is still writable'; exit 97",
             "fi",
@@ -169,7 +169,10 @@ class ReadOnlyRootTest {
         int port = freePort();
         PORTS.put(component, port);
         Path djl = Files.createDirectories(work.resolve(component + "-djl"));
-        List<String> writable = new ArrayList<>(List.of(djl.toString()));
+        // the pod's /tmp emptyDir: a fresh folder as java.io.tmpdir (a tmpfs over /tmp itself would hide a checkout
+        // that lives under /tmp, as CI's may)
+        Path tmp = Files.createDirectories(work.resolve(component + "-tmp"));
+        List<String> writable = new ArrayList<>(List.of(djl.toString(), tmp.toString()));
         env.values().stream()
                 .filter(v -> v.startsWith("jdbc:h2:file:"))
                 .forEach(v -> writable.add(Path.of(v.substring("jdbc:h2:file:".length()))
@@ -187,12 +190,13 @@ class ReadOnlyRootTest {
         if (Runtime.version().feature() >= 22) {
             command.add("--enable-native-access=ALL-UNNAMED");
         }
-        command.addAll(List.of("-Xmx512m", "-jar", jar.toString()));
+        command.addAll(List.of("-Xmx512m", "-Djava.io.tmpdir=" + tmp, "-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(work.resolve(component + ".log").toFile());
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         pb.environment().put("DJL_CACHE_DIR", djl.toString());
+        pb.environment().put("TMPDIR", tmp.toString());
         pb.environment().put("OPT_OUT_TRACKING", "true");
         pb.environment().put("TESSERA_REPO", K8sTools.ROOT.toString());
         pb.environment().putAll(env);
