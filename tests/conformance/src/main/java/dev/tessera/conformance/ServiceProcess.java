@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -54,12 +55,26 @@ public final class ServiceProcess implements AutoCloseable {
      * @param jvmArgs extra JVM options (heap, config overrides as {@code -D})
      */
     public static ServiceProcess start(String name, Path jar, List<String> jvmArgs, Path logs) throws IOException {
+        return start(name, jar, jvmArgs, logs, List.of(), Map.of());
+    }
+
+    /**
+     * Starts a packaged service on a free port under a launcher, with extra environment variables: the deployment
+     * tests run a service as its pod would, inside a mount namespace with a read-only root.
+     *
+     * @param launcher a command that ends by executing its arguments (the java command line) in place, so that this
+     *     process is the JVM (for example {@code unshare --mount ... sh -c '...; exec "$@"' sh}); empty for none
+     * @param env environment variables added to this JVM's own
+     */
+    public static ServiceProcess start(
+            String name, Path jar, List<String> jvmArgs, Path logs, List<String> launcher, Map<String, String> env)
+            throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build the service first (./mvnw -B package"
                     + " -DskipTests; bin/benchmark and the reactor build do)");
         }
         int port = freePort();
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(launcher);
         command.add(ProcessHandle.current().info().command().orElse("java"));
         if (Runtime.version().feature() >= 22) {
             command.add("--enable-native-access=ALL-UNNAMED");
@@ -73,6 +88,7 @@ public final class ServiceProcess implements AutoCloseable {
         ProcessBuilder pb =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("OPT_OUT_TRACKING", "true");
+        pb.environment().putAll(env);
         return new ServiceProcess(name, port, pb.start(), log);
     }
 

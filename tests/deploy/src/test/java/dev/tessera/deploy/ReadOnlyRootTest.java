@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tessera.conformance.ServiceProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,8 +35,7 @@ class ReadOnlyRootTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private static final List<Process> PROCESSES = new ArrayList<>();
-    private static final Map<String, Integer> PORTS = new LinkedHashMap<>();
+    private static final Map<String, ServiceProcess> SERVICES = new LinkedHashMap<>();
     private static final Map<String, Duration> READY_AFTER = new LinkedHashMap<>();
     private static Path work;
 
@@ -58,6 +57,9 @@ class ReadOnlyRootTest {
     @BeforeAll
     static void startTheMeshReadOnly() throws Exception {
         work = Files.createTempDirectory(K8sTools.ROOT.resolve("tests/deploy/target"), "read-only-");
+        K8sTools.run(List.of("unshare", "--mount", "--propagation", "private", "true"))
+                .orFail(
+                        "unshare --mount (this test needs root, or unprivileged user namespaces, for a mount namespace)");
         for (String family : List.of("mlm", "llm", "slm")) {
             start(family, Map.of());
         }
@@ -77,7 +79,8 @@ class ReadOnlyRootTest {
                 "mlm");
         backends.forEach((backend, family) -> {
             args.add("--set");
-            args.add("orchestrator.backends." + backend + ".addresses={localhost:" + PORTS.get(family) + "}");
+            args.add("orchestrator.backends." + backend + ".addresses={"
+                    + SERVICES.get(family).address() + "}");
         });
         String properties = Manifests.parse(K8sTools.template(args.toArray(String[]::new)))
                 .get("ConfigMap", "tessera-orchestrator")
@@ -101,13 +104,8 @@ class ReadOnlyRootTest {
 
     @AfterAll
     static void stop() throws InterruptedException {
-        for (Process p : PROCESSES) {
-            p.destroy();
-        }
-        for (Process p : PROCESSES) {
-            if (!p.waitFor(Duration.ofSeconds(20).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-            }
+        for (ServiceProcess service : SERVICES.values()) {
+            service.close();
         }
     }
 
@@ -125,14 +123,14 @@ class ReadOnlyRootTest {
         try (var files = Files.list(work.resolve("orchestrator-ledger"))) {
             assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("ledger"));
         }
-        for (Process p : PROCESSES) {
-            assertThat(p.isAlive()).isTrue();
+        for (ServiceProcess service : SERVICES.values()) {
+            assertThat(service.alive()).as(service.name()).isTrue();
         }
     }
 
     @Test
     void each_service_exports_the_metric_its_keda_scaled_object_scales_on() throws Exception {
-        for (String component : PORTS.keySet()) {
+        for (String component : SERVICES.keySet()) {
             String query = Manifests.parse(K8sTools.template(
                             "--set",
                             (component.equals("orchestrator") ? "orchestrator" : "families." + component)
@@ -145,7 +143,8 @@ class ReadOnlyRootTest {
                     .asText();
             String metric = query.substring("sum(".length(), query.indexOf('{'));
             var metrics = HTTP.send(
-                    HttpRequest.newBuilder(URI.create("http://localhost:" + PORTS.get(component) + "/q/metrics"))
+                    HttpRequest.newBuilder(URI.create(
+                                    "http://" + SERVICES.get(component).address() + "/q/metrics"))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.body().lines().filter(l -> l.startsWith(metric + "{") || l.startsWith(metric + " ")))
@@ -166,78 +165,44 @@ class ReadOnlyRootTest {
     }
 
     private static void start(String component, Map<String, String> env) throws Exception {
-        int port = freePort();
-        PORTS.put(component, port);
         Path djl = Files.createDirectories(work.resolve(component + "-djl"));
         // the pod's /tmp emptyDir: a fresh folder as java.io.tmpdir (a tmpfs over /tmp itself would hide a checkout
         // that lives under /tmp, as CI's may)
         Path tmp = Files.createDirectories(work.resolve(component + "-tmp"));
-        List<String> writable = new ArrayList<>(List.of(djl.toString(), tmp.toString()));
+        List<String> launcher = new ArrayList<>(List.of(
+                "unshare",
+                "--mount",
+                "--propagation",
+                "private",
+                "sh",
+                "-c",
+                READ_ONLY,
+                "read-only",
+                djl.toString(),
+                tmp.toString()));
         env.values().stream()
                 .filter(v -> v.startsWith("jdbc:h2:file:"))
-                .forEach(v -> writable.add(Path.of(v.substring("jdbc:h2:file:".length()))
+                .forEach(v -> launcher.add(Path.of(v.substring("jdbc:h2:file:".length()))
                         .getParent()
                         .toString()));
+        launcher.add("--");
+        Map<String, String> environment = new LinkedHashMap<>(env);
+        environment.put("DJL_CACHE_DIR", djl.toString());
+        environment.put("TMPDIR", tmp.toString());
+        environment.put("TESSERA_REPO", K8sTools.ROOT.toString());
         Path jar = K8sTools.ROOT.resolve("services/" + component + "/target/quarkus-app/quarkus-run.jar");
-        assertThat(jar)
-                .as("the packaged service; the reactor builds it before this module")
-                .isRegularFile();
-        List<String> command = new ArrayList<>(
-                List.of("unshare", "--mount", "--propagation", "private", "sh", "-c", READ_ONLY, "read-only"));
-        command.addAll(writable);
-        command.add("--");
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        if (Runtime.version().feature() >= 22) {
-            command.add("--enable-native-access=ALL-UNNAMED");
-        }
-        command.addAll(List.of("-Xmx512m", "-Djava.io.tmpdir=" + tmp, "-jar", jar.toString()));
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(work.resolve(component + ".log").toFile());
-        pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        pb.environment().put("DJL_CACHE_DIR", djl.toString());
-        pb.environment().put("TMPDIR", tmp.toString());
-        pb.environment().put("OPT_OUT_TRACKING", "true");
-        pb.environment().put("TESSERA_REPO", K8sTools.ROOT.toString());
-        pb.environment().putAll(env);
         long started = System.nanoTime();
-        Process process = pb.start();
-        PROCESSES.add(process);
-        awaitReady(component, process, port);
+        ServiceProcess service = ServiceProcess.start(
+                component, jar, List.of("-Xmx512m", "-Djava.io.tmpdir=" + tmp), work, launcher, environment);
+        SERVICES.put(component, service);
+        service.awaitReady(Duration.ofSeconds(120));
         READY_AFTER.put(component, Duration.ofMillis((System.nanoTime() - started) / 1_000_000));
-    }
-
-    private static void awaitReady(String component, Process process, int port) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < end) {
-            if (!process.isAlive()) {
-                String log = Files.readString(work.resolve(component + ".log"));
-                throw new AssertionError(component + " exited with " + process.exitValue()
-                        + (process.exitValue() == 1 && log.contains("unshare")
-                                ? " (unshare needs root or user namespaces)"
-                                : "")
-                        + ":\n" + log);
-            }
-            try {
-                var r = HTTP.send(
-                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready"))
-                                .timeout(Duration.ofSeconds(2))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(component + " was not ready after 120 s; see " + work.resolve(component + ".log"));
     }
 
     private static JsonNode post(String path, String body) throws Exception {
         var response = HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + PORTS.get("orchestrator") + path))
+                HttpRequest.newBuilder(URI.create(
+                                "http://" + SERVICES.get("orchestrator").address() + path))
                         .header("content-type", "application/json")
                         .timeout(Duration.ofSeconds(60))
                         .POST(HttpRequest.BodyPublishers.ofString(body))
@@ -245,11 +210,5 @@ class ReadOnlyRootTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
