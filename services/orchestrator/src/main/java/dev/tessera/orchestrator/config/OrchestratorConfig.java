@@ -34,6 +34,9 @@ public interface OrchestratorConfig {
     /** What a single request may ask for; larger is refused before anything is reserved. */
     Limits limits();
 
+    /** The agent loop: its limits, and the memory its tools read and write. */
+    Agent agent();
+
     /** One model the orchestrator can route to, on one family service. */
     interface Backend {
 
@@ -317,5 +320,61 @@ public interface OrchestratorConfig {
         /** The largest {@code max_cost_micros} accepted: $1,000 for one request is a typo, not a limit. */
         @WithDefault("1000000000")
         long maxCostMicros();
+    }
+
+    /** The agent loop and its memory. */
+    interface Agent {
+        /**
+         * The most steps a run may ask for. A run reserves its steps times its worst step, so this bounds the money a
+         * run can hold and how long it can hold a worker.
+         */
+        @WithDefault("8")
+        int maxSteps();
+
+        /** The most tokens one step's model call may generate; a step's worst case is priced with it. */
+        @WithDefault("128")
+        int stepMaxTokens();
+
+        /** The longest goal accepted, in characters (the tool models' context is 256 tokens). */
+        @WithDefault("1000")
+        int maxGoalChars();
+
+        /** How long a run may take when its request sets no deadline: no run holds money and a worker forever. */
+        @WithDefault("120s")
+        Duration defaultDeadline();
+
+        /**
+         * The embedding backend that makes memory's vectors (facts, and goals for recipes). Vectors are stored with
+         * its name, and only vectors of the configured embedder are searched, so changing it starts memory afresh.
+         */
+        @WithDefault("e5-small-v2-q8")
+        String embedder();
+
+        /** How many facts one {@code search_memory} call returns. */
+        @WithDefault("3")
+        int searchResults();
+
+        /** The least cosine similarity a found fact must have to be shown to the model: below it, nothing found. */
+        @WithDefault("0.75")
+        double minFactSimilarity();
+
+        /**
+         * The least cosine similarity between a run's goal and a recipe's goal for the recipe to be given to the model
+         * as a hint. e5 scores unrelated English sentences about 0.7, so lower thresholds recall noise.
+         */
+        @WithDefault("0.9")
+        double recipeMinSimilarity();
+
+        /** The most characters of a tool result the model reads; a longer result is cut, and says so. */
+        @WithDefault("400")
+        int maxObservationChars();
+
+        /** Days a tenant's memory is kept, unless the Admin API set the tenant's own retention. */
+        @WithDefault("365")
+        int retentionDays();
+
+        /** How often memory past its tenant's retention is erased. */
+        @WithDefault("1h")
+        Duration sweepInterval();
     }
 }

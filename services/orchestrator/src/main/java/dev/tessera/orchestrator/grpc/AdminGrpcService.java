@@ -7,6 +7,8 @@ import dev.tessera.orchestrator.grpc.v1.CreateApiKeyRequest;
 import dev.tessera.orchestrator.grpc.v1.CreateApiKeyResponse;
 import dev.tessera.orchestrator.grpc.v1.CreateTenantRequest;
 import dev.tessera.orchestrator.grpc.v1.CreateTenantResponse;
+import dev.tessera.orchestrator.grpc.v1.ForgetMemoryRequest;
+import dev.tessera.orchestrator.grpc.v1.ForgetMemoryResponse;
 import dev.tessera.orchestrator.grpc.v1.GetSpendRequest;
 import dev.tessera.orchestrator.grpc.v1.GetSpendResponse;
 import dev.tessera.orchestrator.grpc.v1.ListApiKeysRequest;
@@ -19,9 +21,12 @@ import dev.tessera.orchestrator.grpc.v1.RevokeApiKeyRequest;
 import dev.tessera.orchestrator.grpc.v1.RevokeApiKeyResponse;
 import dev.tessera.orchestrator.grpc.v1.SetBudgetRequest;
 import dev.tessera.orchestrator.grpc.v1.SetBudgetResponse;
+import dev.tessera.orchestrator.grpc.v1.SetMemoryRetentionRequest;
+import dev.tessera.orchestrator.grpc.v1.SetMemoryRetentionResponse;
 import dev.tessera.orchestrator.ledger.Budgets;
 import dev.tessera.orchestrator.ledger.Ledger;
 import dev.tessera.orchestrator.mapping.AdminMapper;
+import dev.tessera.orchestrator.memory.Memory;
 import dev.tessera.platform.error.ServiceException;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
@@ -36,13 +41,39 @@ public class AdminGrpcService implements Admin {
     private final Accounts accounts;
     private final Budgets budgets;
     private final Ledger ledger;
+    private final Memory memory;
 
     @Inject
-    public AdminGrpcService(FrontDoor door, Accounts accounts, Budgets budgets, Ledger ledger) {
+    public AdminGrpcService(FrontDoor door, Accounts accounts, Budgets budgets, Ledger ledger, Memory memory) {
         this.door = door;
         this.accounts = accounts;
         this.budgets = budgets;
         this.ledger = ledger;
+        this.memory = memory;
+    }
+
+    @Override
+    public Uni<ForgetMemoryResponse> forgetMemory(ForgetMemoryRequest request) {
+        return door.admin(() -> {
+            Memory.Forgotten f = memory.forget(required(request.getTenant(), "tenant"));
+            return ForgetMemoryResponse.newBuilder()
+                    .setRuns(f.runs())
+                    .setFacts(f.facts())
+                    .setRecipes(f.recipes())
+                    .build();
+        });
+    }
+
+    @Override
+    public Uni<SetMemoryRetentionResponse> setMemoryRetention(SetMemoryRetentionRequest request) {
+        return door.admin(() -> {
+            String tenant = required(request.getTenant(), "tenant");
+            int days = memory.setRetention(tenant, request.getDays());
+            return SetMemoryRetentionResponse.newBuilder()
+                    .setTenant(tenant)
+                    .setDays(days)
+                    .build();
+        });
     }
 
     @Override

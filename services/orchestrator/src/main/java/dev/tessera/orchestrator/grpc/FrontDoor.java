@@ -19,6 +19,7 @@ import jakarta.inject.Singleton;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -82,6 +83,32 @@ public class FrontDoor {
                         } else {
                             emitter.fail(status(t));
                         }
+                    }
+                    return null;
+                })))
+                .onFailure()
+                .transform(FrontDoor::status);
+    }
+
+    /**
+     * A streamed call whose work sends every message itself (an agent run's events). Once the client has gone, sending
+     * throws, so that the work learns it between steps as well as through the call's cancelled context.
+     */
+    public <T> Multi<T> events(RequestMetadata metadata, BiConsumer<OrchestratorService.Call, Consumer<T>> work) {
+        Context context = Context.current();
+        CallScope scope = CallScope.capture(context);
+        return Multi.createFrom()
+                .<T>emitter(emitter -> worker.execute(() -> scope.run(() -> {
+                    try {
+                        work.accept(open(context, metadata, ""), m -> {
+                            if (emitter.isCancelled()) {
+                                throw new IllegalStateException("the client has gone");
+                            }
+                            emitter.emit(m);
+                        });
+                        emitter.complete();
+                    } catch (Throwable t) {
+                        emitter.fail(status(t));
                     }
                     return null;
                 })))

@@ -32,18 +32,23 @@ final class Deferred {
             "INSERT INTO reservation_windows (reservation_id, budget_id, window_start) VALUES (?, ?, ?)";
     private static final String INSERT_ENTRY = "INSERT INTO ledger_entries (reservation_id, kind, amount_micros,"
             + " tenant_id, api_key_id, model, at, day_start, month_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String CLOSE =
-            "UPDATE reservations SET state = ?, charged_micros = ?, closed_at = ?" + " WHERE id = ? AND state = 'OPEN'";
+    private static final String CLOSE = "UPDATE reservations SET state = ?,"
+            + " charged_micros = COALESCE(charged_micros, 0) + ?, closed_at = ? WHERE id = ? AND state = 'OPEN'";
+    private static final String PART = "UPDATE reservations SET amount_micros = amount_micros - ?,"
+            + " charged_micros = COALESCE(charged_micros, 0) + ? WHERE id = ? AND state = 'OPEN'";
     static final String MOVE = "UPDATE budget_windows SET reserved_micros = reserved_micros - ?,"
             + " spent_micros = spent_micros + ? WHERE budget_id = ? AND window_start = ?";
 
     private record Close(String id, String state, long charged, long now, Consumer<Boolean> then) {}
+
+    private record Part(String id, long charged, Consumer<Boolean> then) {}
 
     private final List<Object[]> open = new ArrayList<>();
     private final List<Object[]> closed = new ArrayList<>();
     private final List<Object[]> windows = new ArrayList<>();
     private final List<Object[]> entries = new ArrayList<>();
     private final List<Close> closes = new ArrayList<>();
+    private final List<Part> parts = new ArrayList<>();
     /** Per window, in lock order (budget id, then window start): {unhold, spend}. */
     private final Map<Reservation.Window, long[]> moves = new TreeMap<>(
             Comparator.comparing(Reservation.Window::budgetId).thenComparingLong(Reservation.Window::windowStart));
@@ -95,6 +100,15 @@ final class Deferred {
         closes.add(new Close(id, state, charged, now, then));
     }
 
+    /**
+     * Takes {@code charged} out of an OPEN reservation's amount into its charged sum, leaving it open, then tells
+     * {@code then} whether it was still open. Parts are written before closes, so a part and the close that follows it
+     * in the same transaction land in that order.
+     */
+    void part(String id, long charged, Consumer<Boolean> then) {
+        parts.add(new Part(id, charged, then));
+    }
+
     /** {@code unhold} leaves the window's reserved money, {@code spend} joins its spent money. */
     void move(Reservation.Window w, long unhold, long spend) {
         long[] sum = moves.computeIfAbsent(w, k -> new long[2]);
@@ -107,6 +121,21 @@ final class Deferred {
         batch(c, INSERT_OPEN, open);
         batch(c, INSERT_CLOSED, closed);
         batch(c, INSERT_WINDOW, windows);
+        if (!parts.isEmpty()) {
+            int[] counts;
+            try (PreparedStatement u = c.prepareStatement(PART)) {
+                for (Part x : parts) {
+                    u.setLong(1, x.charged());
+                    u.setLong(2, x.charged());
+                    u.setString(3, x.id());
+                    u.addBatch();
+                }
+                counts = u.executeBatch();
+            }
+            for (int i = 0; i < parts.size(); i++) {
+                parts.get(i).then().accept(counts[i] == 1);
+            }
+        }
         if (!closes.isEmpty()) {
             int[] counts;
             try (PreparedStatement u = c.prepareStatement(CLOSE)) {

@@ -197,6 +197,37 @@ public final class Ledger implements AutoCloseable {
         });
     }
 
+    /**
+     * Charges part of an open reservation and keeps the rest held. A unit of work made of several calls (an agent
+     * run) pays for each as it ends, so that what it spent is on the books even if the unit never finishes; the rest
+     * is charged again, committed or released later, or returned by the lease. The charges are capped at what is left,
+     * as in {@link #commit}. For a reservation that holds nothing (no budget applies) only the charges are written.
+     *
+     * @return the reservation holding what is left, to be used for the next charge or the close
+     */
+    public CompletableFuture<Reservation> chargePartAsync(Reservation reservation, List<Charge> charges) {
+        List<Charge> capped = cap(reservation, charges);
+        long total = capped.stream().mapToLong(Charge::micros).sum();
+        Reservation rest = reservation.less(total);
+        if (total == 0) {
+            return CompletableFuture.completedFuture(reservation);
+        }
+        return writer.submit(reservation.payer().tenant(), false, (c, later) -> {
+            long now = clock.getAsLong();
+            if (!reservation.held()) {
+                later.entries(reservation.id(), reservation.payer(), "CHARGE", capped, now);
+                return rest;
+            }
+            later.part(reservation.id(), total, open -> {
+                later.entries(reservation.id(), reservation.payer(), "CHARGE", capped, now);
+                for (Reservation.Window w : reservation.windows()) {
+                    later.move(w, open ? total : 0, total);
+                }
+            });
+            return rest;
+        });
+    }
+
     /** Returns all of a reservation's money: the call failed, was refused or cancelled before costing anything. */
     public void release(Reservation reservation) {
         join(releaseAsync(reservation));

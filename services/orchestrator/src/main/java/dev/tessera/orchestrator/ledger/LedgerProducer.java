@@ -2,6 +2,7 @@ package dev.tessera.orchestrator.ledger;
 
 import dev.tessera.orchestrator.accounts.Accounts;
 import dev.tessera.orchestrator.config.OrchestratorConfig;
+import dev.tessera.orchestrator.memory.Memory;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
@@ -25,6 +26,7 @@ public class LedgerProducer {
     private final Ledger ledger;
     private final Budgets budgets;
     private final Accounts accounts;
+    private final Memory memory;
 
     @Inject
     public LedgerProducer(OrchestratorConfig config) throws SQLException {
@@ -42,6 +44,7 @@ public class LedgerProducer {
                 c.commitLinger().toMillis());
         this.budgets = new Budgets(db, System::currentTimeMillis, ledger::budgetsChanged);
         this.accounts = new Accounts(db, System::currentTimeMillis);
+        this.memory = new Memory(db, System::currentTimeMillis, config.agent().retentionDays());
     }
 
     /** The pool, for the readiness check. */
@@ -67,6 +70,12 @@ public class LedgerProducer {
         return accounts;
     }
 
+    @Produces
+    @Singleton
+    Memory memory() {
+        return memory;
+    }
+
     @Scheduled(
             every = "${tessera.orchestrator.ledger.expiry-interval:10s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -77,6 +86,22 @@ public class LedgerProducer {
             }
         } catch (RuntimeException e) {
             LOG.warnf("expiring leases failed, will try again: %s", e.getMessage());
+        }
+    }
+
+    /** Erases agent memory older than each tenant's retention. */
+    @Scheduled(
+            every = "${tessera.orchestrator.agent.sweep-interval:1h}",
+            delayed = "1m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sweepMemory() {
+        try {
+            long erased = memory.sweep();
+            if (erased > 0) {
+                LOG.infof("agent memory: %d rows past their tenant's retention erased", erased);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("sweeping agent memory failed, will try again: %s", e.getMessage());
         }
     }
 

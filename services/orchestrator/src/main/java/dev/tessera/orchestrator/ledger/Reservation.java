@@ -20,6 +20,14 @@ public record Reservation(
     /** One budget window holding part of the reservation (all of its amount: every applicable budget holds it). */
     public record Window(String budgetId, long windowStart) {}
 
+    /** The same reservation once {@code micros} of it were charged: what it still holds. */
+    public Reservation less(long micros) {
+        if (micros < 0 || micros > amountMicros) {
+            throw new IllegalArgumentException("cannot take " + micros + " of " + amountMicros);
+        }
+        return new Reservation(id, requestId, payer, amountMicros - micros, leaseUntilMillis, windows);
+    }
+
     /** Whether the reservation exists in the database: only when a budget applies. */
     public boolean held() {
         return !windows.isEmpty();

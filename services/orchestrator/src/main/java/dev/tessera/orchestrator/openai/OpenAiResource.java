@@ -251,7 +251,8 @@ public class OpenAiResource {
         return error(e.getCause());
     }
 
-    private static Response error(Throwable failure) {
+    /** A failure as an HTTP response in OpenAI's error shape, which the mesh's other REST endpoints share. */
+    public static Response error(Throwable failure) {
         Status status = GrpcErrors.toStatus(failure).getStatus();
         int http = httpStatus(status, failure);
         return Response.status(http)
@@ -260,7 +261,8 @@ public class OpenAiResource {
                 .build();
     }
 
-    static ObjectNode errorBody(Throwable failure) {
+    /** A failure as OpenAI's error object, for the body of an error response or an error event of a stream. */
+    public static ObjectNode errorBody(Throwable failure) {
         Status status = GrpcErrors.toStatus(failure).getStatus();
         String param = failure instanceof ServiceException se ? se.field() : null;
         String message = status.getDescription() == null ? status.getCode().name() : status.getDescription();

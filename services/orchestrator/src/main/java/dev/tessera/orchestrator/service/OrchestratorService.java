@@ -111,6 +111,19 @@ public class OrchestratorService {
     }
 
     /**
+     * One generation paid from money the caller already holds (an agent run's reservation): the plan's candidates are
+     * called as {@link #generate} calls them, with fallback and the cascade, but nothing is reserved or committed here;
+     * the charges come back in the receipt's attempts for the caller to commit. A failure carries its receipt too.
+     */
+    public Routed<GenerateResponse> generatePaid(Call call, GenerateRequest request, RoutePlan plan) {
+        Run run = new Run();
+        run.generate(call, request, withMetadata(request, call), plan);
+        Reservation unheld =
+                new Reservation("", call.requestId(), call.caller().payer(), plan.reserveMicros(), 0, List.of());
+        return run.answer(call, plan, unheld);
+    }
+
+    /**
      * Semantic routing: reserve the embedding plus the dearest route's worst case, embed the request's text, take the
      * closest route that can serve it (or the default), and run that route's plan. The embedding is charged too.
      */

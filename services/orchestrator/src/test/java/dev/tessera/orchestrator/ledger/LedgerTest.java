@@ -186,6 +186,44 @@ class LedgerTest {
 
     @ParameterizedTest
     @EnumSource(Db.class)
+    void a_run_pays_each_part_as_it_ends_and_its_close_or_its_lease_returns_the_rest(Db kind) throws Exception {
+        open(kind, 2);
+        accounts.createTenant("acme", "");
+        budgets.set("acme", "", Period.TOTAL, 10_000);
+        Payer payer = new Payer("acme", "");
+
+        Reservation run = ledger.reserve(payer, "run", 6_000, 30_000);
+        Reservation left = ledger.chargePartAsync(run, List.of(new Charge("tool-slm", 400), new Charge("mlm", 100)))
+                .join();
+        assertThat(left.amountMicros()).isEqualTo(5_500);
+        ledger.flush();
+        BudgetState mid = budgets.list("acme").get(0);
+        assertThat(mid.spentMicros()).isEqualTo(500);
+        assertThat(mid.reservedMicros()).isEqualTo(5_500);
+        left = ledger.chargePartAsync(left, List.of(new Charge("tool-llm", 9_000)))
+                .join();
+        assertThat(left.amountMicros()).as("capped at what was left").isZero();
+        assertThat(ledger.commit(left, List.of())).isZero();
+        BudgetState done = budgets.list("acme").get(0);
+        assertThat(done.spentMicros()).isEqualTo(6_000);
+        assertThat(done.reservedMicros()).isZero();
+        assertBalanced();
+
+        // a run whose orchestrator died after one part: the lease returns what was not charged
+        Reservation crashed = ledger.reserve(payer, "crashed", 3_000, 30_000);
+        ledger.chargePartAsync(crashed, List.of(new Charge("tool-slm", 700))).join();
+        ledger.flush();
+        now.addAndGet(31_000);
+        assertThat(ledger.expireLeases(10)).isEqualTo(1);
+        BudgetState after = budgets.list("acme").get(0);
+        assertThat(after.spentMicros()).isEqualTo(6_700);
+        assertThat(after.reservedMicros()).isZero();
+        assertThat(sum("EXPIRE")).isEqualTo(2_300);
+        assertBalanced();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Db.class)
     void exhaustion_names_the_budget_and_what_is_left_and_holds_nothing(Db kind) throws Exception {
         open(kind, 2);
         accounts.createTenant("acme", "");
