@@ -451,4 +451,108 @@ class AgentTest {
         assertThat(spent(t.id())).isEqualTo(end.getChargedMicros());
         assertThat(held(t.id())).isZero();
     }
+
+    @Test
+    void a_recipe_of_a_successful_run_is_recalled_as_a_hint_for_a_similar_goal() {
+        Tenant t = tenant(10_000_000);
+        RunEnd first = end(events(t, run("what's 714*50?", "calculator").build()));
+        assertThat(first.getState()).isEqualTo(RunState.RUN_STATE_SUCCEEDED);
+        assertThat(first.getChargesList()).anyMatch(c -> c.getPurpose().equals("recall") && c.getStep() == 0);
+
+        List<RunEvent> again = events(t, run("what's 714*50?", "calculator").build());
+        RunEvent thought =
+                again.stream().filter(RunEvent::hasThought).findFirst().orElseThrow();
+        assertThat(thought.getThought().getHint()).isEqualTo("hint: calculator, final_answer");
+        assertThat(end(again).getState()).isEqualTo(RunState.RUN_STATE_SUCCEEDED);
+
+        List<RunEvent> without = events(
+                t, run("what's 714*50?", "calculator").setRecallRecipes(false).build());
+        assertThat(without.stream()
+                        .filter(RunEvent::hasThought)
+                        .findFirst()
+                        .orElseThrow()
+                        .getThought()
+                        .getHint())
+                .isEmpty();
+        assertThat(end(without).getChargesList()).noneMatch(c -> c.getPurpose().equals("recall"));
+
+        // another tenant with the same goal recalls nothing
+        List<RunEvent> stranger =
+                events(tenant(10_000_000), run("what's 714*50?", "calculator").build());
+        assertThat(stranger.stream()
+                        .filter(RunEvent::hasThought)
+                        .findFirst()
+                        .orElseThrow()
+                        .getThought()
+                        .getHint())
+                .isEmpty();
+    }
+
+    @Test
+    void the_same_run_streams_over_rest_as_server_sent_events() throws Exception {
+        Tenant t = tenant(10_000_000);
+        String base = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("test.url", String.class);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<java.util.stream.Stream<String>> response = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/v1/agent/runs"))
+                        .header("authorization", "Bearer " + t.key())
+                        .header("content-type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "{\"goal\":\"what's 714*50?\",\"tools\":[\"calculator\"],\"max_steps\":4,"
+                                        + "\"budget_micros\":200000}"))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type"))
+                .get()
+                .asString()
+                .startsWith("text/event-stream");
+        List<String> kinds = new ArrayList<>();
+        List<com.fasterxml.jackson.databind.JsonNode> data = new ArrayList<>();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String line : (Iterable<String>) response.body()::iterator) {
+            if (line.startsWith("event: ")) {
+                kinds.add(line.substring(7));
+            } else if (line.startsWith("data: ")) {
+                data.add(json.readTree(line.substring(6)));
+            }
+        }
+        assertThat(kinds).hasSameSizeAs(data);
+        assertThat(kinds)
+                .startsWith("cost", "thought", "action", "observation", "cost")
+                .endsWith("end");
+        var end = data.get(data.size() - 1).get("end");
+        assertThat(end.get("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(end.get("answer").asText()).contains("35700");
+        String runId = response.headers().firstValue("x-tessera-run-id").orElseThrow();
+        assertThat(data).allSatisfy(d -> assertThat(d.get("runId").asText()).isEqualTo(runId));
+
+        var transcript = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/v1/agent/runs/" + runId))
+                        .header("authorization", "Bearer " + t.key())
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(transcript.statusCode()).isEqualTo(200);
+        var stored = json.readTree(transcript.body());
+        assertThat(stored.get("state").asText()).isEqualTo("succeeded");
+        assertThat(stored.get("events")).hasSize(data.size());
+
+        Tenant other = tenant(10_000_000);
+        var hidden = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/v1/agent/runs/" + runId))
+                        .header("authorization", "Bearer " + other.key())
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(hidden.statusCode()).isEqualTo(404);
+
+        var bad = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/v1/agent/runs"))
+                        .header("authorization", "Bearer " + t.key())
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "{\"goal\":\"x\",\"max_steps\":0,\"budget_micros\":1000}"))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(bad.body()).at("/error/param").asText()).isEqualTo("max_steps");
+    }
 }

@@ -439,8 +439,8 @@ public class AgentService {
                     null,
                     null));
             if (answer.getToolCallsCount() == 0) {
-                pay(stepCharges);
                 observe("", "", "error: no tool was called; call one of the offered tools, or final_answer", true);
+                pay(stepCharges);
                 messages.add(message(Role.ROLE_ASSISTANT, answer.getText()));
                 return Optional.empty();
             }
@@ -465,8 +465,8 @@ public class AgentService {
             try {
                 arguments = JSON.readTree(call.getArgumentsJson());
             } catch (JsonProcessingException e) {
-                pay(stepCharges);
                 observe(callId, call.getName(), "error: the arguments are not JSON", true);
+                pay(stepCharges);
                 return Optional.empty();
             }
             if (call.getName().equals(ToolSpec.FINAL_ANSWER)) {
@@ -478,8 +478,8 @@ public class AgentService {
                     .filter(t -> t.spec().name().equals(call.getName()))
                     .findFirst();
             if (tool.isEmpty() || tool.get().binding().isEmpty()) {
-                pay(stepCharges);
                 observe(callId, call.getName(), "error: tool '" + call.getName() + "' is not offered", true);
+                pay(stepCharges);
                 return Optional.empty();
             }
             ToolBinding.Result result =
@@ -487,8 +487,8 @@ public class AgentService {
             for (Charge c : result.charges()) {
                 stepCharges.add(new AgentEvent.StepCharge(step, c.model(), "tool:" + call.getName(), c.micros()));
             }
-            pay(stepCharges);
             observe(callId, call.getName(), result.content(), result.error());
+            pay(stepCharges);
             return Optional.empty();
         }
 
