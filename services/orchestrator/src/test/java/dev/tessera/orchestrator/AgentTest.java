@@ -555,4 +555,48 @@ class AgentTest {
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(json.readTree(bad.body()).at("/error/param").asText()).isEqualTo("max_steps");
     }
+
+    @Test
+    void concurrent_runs_of_several_tenants_each_end_and_each_pay_their_own() throws Exception {
+        List<Tenant> tenants = List.of(tenant(10_000_000), tenant(10_000_000), tenant(10_000_000));
+        String[] goals = {"what's 714*50?", "Please evaluate 873 minus 82", "what's 96+41?", "what's 12*12?"};
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<List<RunEvent>>> runs = new ArrayList<>();
+            List<Tenant> owners = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                Tenant t = tenants.get(i % tenants.size());
+                String goal = goals[i % goals.length];
+                owners.add(t);
+                runs.add(pool.submit(() -> events(t, run(goal, "calculator").build())));
+            }
+            java.util.Map<String, Long> charged = new java.util.HashMap<>();
+            for (int i = 0; i < runs.size(); i++) {
+                List<RunEvent> events = runs.get(i).get(120, TimeUnit.SECONDS);
+                RunEnd end = end(events);
+                assertThat(end.getState()).as("%s", events).isEqualTo(RunState.RUN_STATE_SUCCEEDED);
+                assertThat(actions(events)).containsExactly("calculator", "final_answer");
+                charged.merge(owners.get(i).id(), end.getChargedMicros(), Long::sum);
+                // each run is its own tenant's, and no other's
+                String id = events.get(0).getRunId();
+                for (Tenant t : tenants) {
+                    if (t != owners.get(i)) {
+                        assertFails(
+                                Status.Code.NOT_FOUND,
+                                "run_id",
+                                () -> t.agent()
+                                        .getRun(GetRunRequest.newBuilder()
+                                                .setRunId(id)
+                                                .build()));
+                    }
+                }
+            }
+            for (Tenant t : tenants) {
+                assertThat(spent(t.id())).isEqualTo(charged.get(t.id()));
+                assertThat(held(t.id())).isZero();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
