@@ -76,6 +76,14 @@ tessera.orchestrator.limits.max-tokens={{ int $o.limits.maxTokens }}
 tessera.orchestrator.limits.default-max-tokens={{ int $o.limits.defaultMaxTokens }}
 tessera.orchestrator.limits.max-cost-micros={{ int64 $o.limits.maxCostMicros }}
 
+
+## Agent
+tessera.orchestrator.agent.max-steps={{ int $o.agent.maxSteps }}
+tessera.orchestrator.agent.step-max-tokens={{ int $o.agent.stepMaxTokens }}
+tessera.orchestrator.agent.default-deadline={{ $o.agent.defaultDeadline }}
+tessera.orchestrator.agent.embedder={{ $o.agent.embedder }}
+tessera.orchestrator.agent.retention-days={{ int $o.agent.retentionDays }}
+
 ## Auth (the admin key comes from the Secret {{ include "tessera.orchestrator.secretName" $root }})
 tessera.orchestrator.auth.require-keys={{ $o.auth.requireKeys }}
 

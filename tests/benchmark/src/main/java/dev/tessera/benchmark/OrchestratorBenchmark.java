@@ -242,7 +242,7 @@ public final class OrchestratorBenchmark {
                 spent == charged && open == 0 ? "yes (" + charged + " micro-dollars)" : "NO");
     }
 
-    private static String postgresSchema() throws SQLException {
+    static String postgresSchema() throws SQLException {
         String url = System.getProperty("tessera.bench.postgres-url", "jdbc:postgresql://127.0.0.1:5432/test");
         String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection c = DriverManager.getConnection(url, "postgres", "");
