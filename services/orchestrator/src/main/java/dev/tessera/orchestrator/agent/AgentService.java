@@ -482,8 +482,14 @@ public class AgentService {
                 pay(stepCharges);
                 return Optional.empty();
             }
+            long toolStart = System.nanoTime();
             ToolBinding.Result result =
                     tool.get().binding().get().call(arguments, new ToolBinding.Context(run.call, run.id, step));
+            Timer.builder("tessera.agent.tool")
+                    .description("Wall time of one tool call of an agent step, backends included")
+                    .tag("tool", call.getName())
+                    .register(meters)
+                    .record(System.nanoTime() - toolStart, TimeUnit.NANOSECONDS);
             for (Charge c : result.charges()) {
                 stepCharges.add(new AgentEvent.StepCharge(step, c.model(), "tool:" + call.getName(), c.micros()));
             }
