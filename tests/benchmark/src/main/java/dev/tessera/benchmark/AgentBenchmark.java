@@ -128,6 +128,10 @@ public final class AgentBenchmark {
                         .setMinQualityTier(3)
                         .build();
                 String[] names = {"cascade, no recipes", "cascade, recipes recalled", "tool-llm alone, no recipes"};
+                // warm-up, untimed: the JIT and the connection pools, so that the first configuration is not charged
+                for (Task t : tasks.subList(0, Math.min(10, tasks.size()))) {
+                    bench.run(bench.tenant(), t, cascade, false);
+                }
                 for (String name : names) {
                     Map<String, Double> before = bench.metrics();
                     List<Result> rs = new ArrayList<>();
@@ -247,6 +251,17 @@ public final class AgentBenchmark {
             boolean hinted = events.stream()
                     .anyMatch(e -> e.hasThought() && !e.getThought().getHint().isEmpty());
             String why = judge(t, end, events);
+            if (!why.isEmpty()) {
+                StringBuilder did = new StringBuilder();
+                for (RunEvent e : events) {
+                    if (e.hasAction()) {
+                        did.append(did.length() == 0 ? "" : " -> ")
+                                .append(e.getAction().getTool())
+                                .append(e.getAction().getArgumentsJson());
+                    }
+                }
+                why = why + " [" + did + "]";
+            }
             return new Result(t, why.isEmpty(), end.getSteps(), end.getChargedMicros(), hinted, seconds, why);
         }
 

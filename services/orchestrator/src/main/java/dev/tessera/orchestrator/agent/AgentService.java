@@ -34,6 +34,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
@@ -130,6 +134,12 @@ public class AgentService {
     private final OrchestratorConfig.Agent limits;
     private final Duration leaseMargin;
     private final MeterRegistry meters;
+    /** Stores runs' events behind them; bounded, and the runs' order is kept by chaining each run's writes. */
+    private final ExecutorService writer = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "tessera-agent-writer");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Inject
     public AgentService(
@@ -215,6 +225,12 @@ public class AgentService {
         return new Prepared(id, bounded, checked, tools, route, worstTool, reservation);
     }
 
+    @PreDestroy
+    void close() throws InterruptedException {
+        writer.shutdown();
+        writer.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
     /** Returns a prepared run's money: its client left before it started. */
     public void abandon(Prepared run) {
         ledger.releaseAsync(run.reservation);
@@ -297,6 +313,8 @@ public class AgentService {
         private boolean clientGone;
         private float[] goalVector;
         private String hint = "";
+        /** The events stored so far: each store runs after the one before. */
+        private CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
 
         Loop(Prepared run, Consumer<AgentEvent> out) {
             this.run = run;
@@ -329,8 +347,11 @@ public class AgentService {
                     }
                 });
             }
+            AgentEvent last = new AgentEvent(run.id, seq++, step, now(), null, null, null, null, end);
             try {
-                emit(new AgentEvent(run.id, seq, step, now(), null, null, null, null, end));
+                // the transcript is whole and the run ended in memory before the client hears of the end
+                written.join();
+                memory.append(tenant, run.id, last.seq(), json(last));
                 memory.endRun(tenant, run.id, end.state().name());
                 if (end.state() == RunState.SUCCEEDED && goalVector != null) {
                     memory.saveRecipe(
@@ -346,6 +367,7 @@ public class AgentService {
             } catch (RuntimeException e) {
                 LOG.errorf(e, "agent run %s: recording its end failed", run.id);
             }
+            send(last);
             meters.counter("tessera.agent.runs", "state", end.state().name().toLowerCase(Locale.ROOT))
                     .increment();
             return end;
@@ -616,16 +638,25 @@ public class AgentService {
                     state, answer, reason, step, List.copyOf(charges), charged, run.reservation.amountMicros());
         }
 
-        /** Stores the event, then sends it; a client that has gone gets nothing more, and the run stops. */
+        /**
+         * Stores the event behind the run (in order, on the writer pool, so that a step does not wait for the
+         * database) and sends it. A client that reads the transcript with GetRun while the run goes on may find the
+         * last few events not yet there; the end is written only after all of them.
+         */
         private void emit(AgentEvent event) {
-            String json;
-            try {
-                json = JSON.writeValueAsString(event);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
-            memory.append(run.call.caller().tenant(), run.id, event.seq(), json);
+            String tenant = run.call.caller().tenant();
+            String json = json(event);
+            written = written.thenRunAsync(() -> memory.append(tenant, run.id, event.seq(), json), writer)
+                    .exceptionally(failure -> {
+                        LOG.errorf("agent run %s: storing event %d failed: %s", run.id, event.seq(), failure);
+                        return null;
+                    });
             seq++;
+            send(event);
+        }
+
+        /** Sends an event; a client that has gone gets nothing more, and the run stops at its next check. */
+        private void send(AgentEvent event) {
             if (clientGone) {
                 return;
             }
@@ -634,6 +665,14 @@ public class AgentService {
             } catch (RuntimeException e) {
                 clientGone = true;
             }
+        }
+    }
+
+    private static String json(AgentEvent event) {
+        try {
+            return JSON.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 
