@@ -121,6 +121,7 @@ public final class AgentBenchmark {
                 Bench bench = new Bench(orchestrator, mlm, pg);
                 Map<String, List<Result>> results = new LinkedHashMap<>();
                 Map<String, Double> overhead = new LinkedHashMap<>();
+                Map<String, Double> modelTime = new LinkedHashMap<>();
                 Routing cascade =
                         Routing.newBuilder().setPolicy(Policy.POLICY_CASCADE).build();
                 Routing strong = Routing.newBuilder()
@@ -153,9 +154,10 @@ public final class AgentBenchmark {
                     double model = delta(before, after, "tessera_orchestrator_backend_latency_seconds_sum");
                     double tools = delta(before, after, "tessera_agent_tool_seconds_sum");
                     overhead.put(name, steps == 0 ? 0 : (stepTime - model - tools) / steps * 1000);
+                    modelTime.put(name, steps == 0 ? 0 : model / steps * 1000);
                     line("%s: done", name);
                 }
-                report(results, overhead);
+                report(results, overhead, modelTime);
             }
         }
     }
@@ -310,11 +312,12 @@ public final class AgentBenchmark {
         return "";
     }
 
-    private static void report(Map<String, List<Result>> results, Map<String, Double> overhead) {
+    private static void report(
+            Map<String, List<Result>> results, Map<String, Double> overhead, Map<String, Double> modelTime) {
         line("");
-        line("| configuration | success | mean steps | mean cost (µ$) | cost of a success (µ$) | recipe hint given |"
-                + " loop overhead per step (ms) |");
-        line("|---|---|---|---|---|---|---|");
+        line("| configuration | success | mean steps | mean cost (µ$) | cost of a success (µ$) | recipe hint given"
+                + " | model time per step (ms) | loop overhead per step (ms) | overhead ÷ model time |");
+        line("|---|---|---|---|---|---|---|---|---|");
         for (var e : results.entrySet()) {
             List<Result> rs = e.getValue();
             long ok = rs.stream().filter(Result::success).count();
@@ -326,17 +329,22 @@ public final class AgentBenchmark {
                     .average()
                     .orElse(0);
             long hinted = rs.stream().filter(Result::hinted).count();
+            double m = modelTime.get(e.getKey());
+            double o = overhead.get(e.getKey());
             line(
-                    "| %s | %d/%d (%.1f%%) | %.2f | %.1f | %.1f | %d | %.2f |",
-                    e.getKey(),
-                    ok,
-                    rs.size(),
-                    100.0 * ok / rs.size(),
-                    steps,
-                    cost,
-                    okCost,
-                    hinted,
-                    overhead.get(e.getKey()));
+                    "%s",
+                    String.format(
+                                    Locale.ROOT,
+                                    "| %s | %d/%d (%.1f%%) | %.2f | %.1f | %.1f | %d |",
+                                    e.getKey(),
+                                    ok,
+                                    rs.size(),
+                                    100.0 * ok / rs.size(),
+                                    steps,
+                                    cost,
+                                    okCost,
+                                    hinted)
+                            + String.format(Locale.ROOT, " %.2f | %.2f | %.2f |", m, o, m == 0 ? 0 : o / m));
         }
         line("");
         line("Success by shape:");

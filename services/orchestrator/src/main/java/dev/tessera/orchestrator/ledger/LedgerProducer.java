@@ -45,6 +45,7 @@ public class LedgerProducer {
         this.budgets = new Budgets(db, System::currentTimeMillis, ledger::budgetsChanged);
         this.accounts = new Accounts(db, System::currentTimeMillis);
         this.memory = new Memory(db, System::currentTimeMillis, config.agent().retentionDays());
+        LOG.infof("agent memory: %s", memory.vectorSearchSupport());
     }
 
     /** The pool, for the readiness check. */

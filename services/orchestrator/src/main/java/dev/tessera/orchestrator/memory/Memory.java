@@ -62,6 +62,34 @@ public final class Memory {
         this.defaultRetentionDays = defaultRetentionDays;
     }
 
+    /**
+     * What the database offers for vector search beyond the exact scan, in words for the startup log: on PostgreSQL,
+     * whether the pgvector extension is installed or only available; on H2, nothing.
+     */
+    public String vectorSearchSupport() {
+        return Transactions.run(db, c -> {
+            String product = c.getMetaData().getDatabaseProductName();
+            if (!product.toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
+                return product + ": no vector index; agent memory search is exact";
+            }
+            try (PreparedStatement q = c.prepareStatement("SELECT installed_version, default_version"
+                    + " FROM pg_available_extensions WHERE name = 'vector'")) {
+                try (ResultSet rs = q.executeQuery()) {
+                    if (!rs.next()) {
+                        return "PostgreSQL without pgvector: agent memory search is exact (linear in a tenant's facts;"
+                                + " docs/agent.md gives the scale where that stops being enough)";
+                    }
+                    String installed = rs.getString(1);
+                    return installed == null
+                            ? "PostgreSQL: pgvector " + rs.getString(2) + " is available but not installed in this"
+                                    + " database; agent memory search is exact (the HNSW path is not built yet)"
+                            : "PostgreSQL: pgvector " + installed + " is installed; agent memory search is still exact"
+                                    + " (the HNSW path is not built yet)";
+                }
+            }
+        });
+    }
+
     // ---- episodic ----
 
     /** Records a run's start; its events follow with {@link #append}. */

@@ -169,4 +169,13 @@ class MemoryTest {
         assertThatThrownBy(() -> memory.setRetention(tenantA, -1)).isInstanceOf(ServiceException.class);
         assertThat(memory.setRetention(tenantA, 0)).as("back to the default").isEqualTo(30);
     }
+
+    @ParameterizedTest
+    @EnumSource(Db.class)
+    void the_startup_log_says_what_vector_search_the_database_offers(Db kind) throws Exception {
+        open(kind);
+        String said = memory.vectorSearchSupport();
+        assertThat(said).contains("exact");
+        assertThat(said).contains(kind == Db.H2 ? "H2" : "PostgreSQL");
+    }
 }
