@@ -369,6 +369,8 @@ def render(turns, upto=None):
     for role, text in turns[:upto]:
         if role == "tools":
             out.append(f"{SYSTEM}tools: {text}{END}")
+        elif role == "hint":
+            out.append(f"{SYSTEM}hint: {text}{END}")
         elif role == "user":
             out.append(f"{USER}{text}{END}")
         elif role == "tool":
@@ -385,3 +387,178 @@ def render(turns, upto=None):
 def split(seed, count, held_out):
     rng = random.Random(seed)
     return [sample(rng, held_out) for _ in range(count)]
+
+
+# ---- revision 5: tasks of two to four dependent steps, for the agent loop ----
+#
+# Each task is a goal and a sequence of calls in which a later call uses an earlier result (a product remembered, a
+# price found then multiplied, two facts stored then answered from, a calculator error then the corrected call, a
+# search that finds nothing then a fact stored), ending with final_answer. Tool results are written exactly as the
+# orchestrator's tools return them ("saved", "nothing found", the facts found joined by "; ", the calculator's value
+# or its "error: ..." message). A third of training tasks carry the hint a recalled recipe gives
+# (``<|system|>hint: calculator, remember, final_answer<|end|>``), one in ten of those the hint of another shape, so
+# that the request, not the hint, decides. Shapes marked held-out never appear in training; the others split their
+# phrasings by hash as single requests do, and draw held-out entities from the held-out lists.
+
+MULTI_SHAPES = {
+    "compute_then_remember": False,
+    "search_then_compute": False,
+    "remember_two_then_answer": False,
+    "calc_error_then_fix": False,
+    "search_miss_then_remember": False,
+    "search_then_remember": False,
+    "compute_then_compute": False,
+    # held-out only: two searches, then one calculation over both results
+    "search_two_then_compute": True,
+}
+
+M_COMPUTE_REMEMBER = [
+    "Work out {q} and remember the result as {what}.", "Compute {q}, then save that {what} is the answer.",
+    "What is {q}? Store it as {what}.", "calculate {q} and note the result as {what}",
+    "Figure out {q} and keep it in memory as {what}.", "{q} = ? Remember that as {what}.",
+]
+M_SEARCH_COMPUTE = [
+    "Look up what {item} cost and tell me the price of {n} of them.", "Find the price of {item} and multiply it by {n}.",
+    "How much did {item} cost? Work out {n} times that.", "Check my notes for the cost of {item}, then compute it times {n}.",
+    "search memory for {item}'s price and give me {n} of them", "What would {n} of {item} cost, going by my notes?",
+]
+M_REMEMBER_TWO = [
+    "Remember that {f1} and that {f2}, then tell me {ask}.", "Note two things: {f1}; {f2}. Then answer: {ask}?",
+    "Save that {f1}, save that {f2}, and tell me {ask}.", "Keep in mind {f1} and {f2}. After that, {ask}?",
+    "Store {f1}. Also store {f2}. Now, {ask}?",
+]
+M_CALC_FIX = [
+    "What is {q}?", "Calculate {q}.", "How much is {q}?", "work out {q}", "Compute {q} for me.",
+]
+M_SEARCH_MISS = [
+    "Check my memory for {topic}; if nothing is there, remember that {fact}.",
+    "Do I have {topic} saved? If not, save that {fact}.", "Search for {topic}, and store that {fact} if you find nothing.",
+    "Look up {topic}. If it's missing, note that {fact}.",
+]
+M_SEARCH_REMEMBER = [
+    "Find {name}'s birthday and remember that {name}'s party is on that day.",
+    "Look up when {name}'s birthday is, then save that the cake for {name} is due that day.",
+    "Check my notes for {name}'s birthday and store that the gift must arrive by then.",
+    "When is {name}'s birthday? Remember that the dinner with {name} is that day.",
+]
+M_COMPUTE_COMPUTE = [
+    "Work out {q}, then add {c} to the result.", "Compute {q} and then multiply the result by {c}.",
+    "What is {q}? Then take away {c}.", "Calculate {q}, then divide that by {c}.",
+]
+M_SEARCH_TWO = [
+    "Look up what {a} and {b} cost and tell me the total.", "Find the prices of {a} and {b} and add them up.",
+    "How much did {a} and {b} cost together, going by my notes?",
+]
+M_OPS_AFTER = {"add": "+", "multiply": "*", "take away": "-", "divide": "/"}
+
+
+def _multi_phrase(s, templates):
+    """One of a shape's phrasings, from this side's part: a fifth of them (by hash) are held out; a shape whose
+    phrasings all fall on one side uses them on both, and its held-out tasks differ by their entities only."""
+    side = [t for t in templates if (zlib.crc32(t.encode()) % 5 == 4) == s.held_out]
+    return s.rng.choice(side or templates)
+
+
+def _priced(s):
+    """A thing with an owner, as a fact about its price: ("Dave's kayak", "Dave's kayak cost 250", 250)."""
+    item = f"{s.pick(PEOPLE)}'s {s.pick(THINGS)}"
+    price = s.rng.randint(5, 900)
+    return item, f"{item} cost {price}", price
+
+
+def _multi(s, shape):
+    """A multi-step task: (goal, [(tool, arguments, result)], final text)."""
+    rng = s.rng
+    if shape == "compute_then_remember":
+        q, expression = _arith(s)
+        value = _evaluate(expression)
+        what = rng.choice([f"the number of {s.pick(THINGS)}s", f"{s.pick(PEOPLE)}'s score", "the total",
+                           f"the budget for {s.pick(PLACES)}"])
+        fact = f"{what} is {value}"
+        goal = _multi_phrase(s, M_COMPUTE_REMEMBER).format(q=q, what=what)
+        return goal, [("calculator", {"expression": expression}, value),
+                      ("remember", {"fact": fact}, "saved")], f"{q} = {value}, saved as {what}."
+    if shape == "search_then_compute":
+        item, fact, price = _priced(s)
+        n = rng.randint(2, 12)
+        goal = _multi_phrase(s, M_SEARCH_COMPUTE).format(item=item, n=n)
+        return goal, [("search_memory", {"query": f"{item} cost"}, fact),
+                      ("calculator", {"expression": f"{price}*{n}"}, str(price * n))], \
+            f"{n} of {item} cost {price * n}."
+    if shape == "remember_two_then_answer":
+        a, b = s.pick(PEOPLE), s.pick(PEOPLE)
+        x, y = s.pick(PLACES), s.pick(PLACES)
+        f1, f2 = f"{a} lives in {x}", f"{b} lives in {y}"
+        ask, answer = (f"where {b} lives", f"{b} lives in {y}.") if rng.random() < 0.5 else \
+            (f"where {a} lives", f"{a} lives in {x}.")
+        goal = _multi_phrase(s, M_REMEMBER_TWO).format(f1=f1, f2=f2, ask=ask)
+        return goal, [("remember", {"fact": f1}, "saved"), ("remember", {"fact": f2}, "saved")], answer
+    if shape == "calc_error_then_fix":
+        a, b = rng.randint(2, 999), rng.randint(2, 99)
+        word, symbol = rng.choice([("x", "*"), ("times", "*"), ("plus", "+"), ("minus", "-")])
+        bad = f"{a} {word} {b}"
+        error = f"error: unexpected '{word[0]}' at position {len(str(a)) + 2} of '{bad}'"
+        value = _evaluate(f"{a}{symbol}{b}")
+        goal = _multi_phrase(s, M_CALC_FIX).format(q=bad)
+        return goal, [("calculator", {"expression": bad}, error),
+                      ("calculator", {"expression": f"{a}{symbol}{b}"}, value)], f"It comes to {value}."
+    if shape == "search_miss_then_remember":
+        thing = s.pick(THINGS)
+        code = f"{_word(rng, s.held_out)}{rng.randint(10, 9999)}"
+        topic, fact = f"the code of my {thing}", f"the code of my {thing} is {code}"
+        goal = _multi_phrase(s, M_SEARCH_MISS).format(topic=topic, fact=fact)
+        return goal, [("search_memory", {"query": topic}, "nothing found"),
+                      ("remember", {"fact": fact}, "saved")], f"Nothing was saved, so I noted that {fact}."
+    if shape == "search_then_remember":
+        name = s.pick(PEOPLE)
+        day = f"{s.pick(DAYS)} {rng.randint(1, 28)}"
+        found = f"{name}'s birthday is on {day}"
+        template = _multi_phrase(s, M_SEARCH_REMEMBER)
+        event = rng.choice(["party", "dinner", "cake", "gift"])
+        fact = f"the {event} for {name} is on {day}"
+        goal = template.format(name=name)
+        return goal, [("search_memory", {"query": f"{name}'s birthday"}, found),
+                      ("remember", {"fact": fact}, "saved")], f"Saved: {fact}."
+    if shape == "compute_then_compute":
+        q, expression = _arith(s)
+        value = _evaluate(expression)
+        c = rng.randint(2, 50)
+        template = _multi_phrase(s, M_COMPUTE_COMPUTE)
+        op = next(v for k, v in M_OPS_AFTER.items() if k in template)
+        second = f"{value}{op}{c}"
+        result = _evaluate(second) if op != "/" or c else value
+        return template.format(q=q, c=c), [("calculator", {"expression": expression}, value),
+                                           ("calculator", {"expression": second}, result)], f"It comes to {result}."
+    # search_two_then_compute (held-out only)
+    (ia, fa, pa), (ib, fb, pb) = _priced(s), _priced(s)
+    goal = _multi_phrase(s, M_SEARCH_TWO).format(a=ia, b=ib)
+    return goal, [("search_memory", {"query": f"{ia} cost"}, fa), ("search_memory", {"query": f"{ib} cost"}, fb),
+                  ("calculator", {"expression": f"{pa}+{pb}"}, str(pa + pb))], f"Together they cost {pa + pb}."
+
+
+def multi_sample(rng, held_out):
+    """A multi-step conversation as (role, text) turns, and its calls in order [(name, arguments)]."""
+    s = _Sides(rng, held_out)
+    shapes = [k for k, only_held_out in MULTI_SHAPES.items() if held_out or not only_held_out]
+    shape = rng.choice(shapes)
+    goal, steps, final = _multi(s, shape)
+    needed = {tool for tool, _, _ in steps} | {"final_answer"}
+    offered = [n for n in NAMES if n in needed or rng.random() < 0.4]
+    rng.shuffle(offered)
+    turns = [("tools", ", ".join(offered))]
+    if not held_out and rng.random() < 1 / 3:
+        sequence = [tool for tool, _, _ in steps] + ["final_answer"]
+        if rng.random() < 0.1:
+            other = rng.choice([k for k, v in MULTI_SHAPES.items() if not v and k != shape])
+            sequence = [tool for tool, _, _ in _multi(_Sides(random.Random(rng.random()), False), other)[1]] + [
+                "final_answer"]
+        turns.append(("hint", ", ".join(sequence)))
+    turns.append(("user", goal))
+    calls = []
+    for tool, arguments, result in steps:
+        turns.append(("call", call_json(tool, arguments)))
+        turns.append(("tool", result))
+        calls.append((tool, arguments))
+    turns.append(("call", call_json("final_answer", {"text": final})))
+    calls.append(("final_answer", {"text": final}))
+    return turns, calls, shape
