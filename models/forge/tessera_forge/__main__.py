@@ -16,6 +16,8 @@ SEED = 20261129
 TRAIN_CONVERSATIONS = 40000
 HELD_OUT = 1000
 SERVED_HELD_OUT = 300
+# multi-step held-out tasks scored step by step (revision 5's held-out shapes and entities)
+HELD_OUT_TASKS = 300
 
 LLM = model.Config(dim=256, hidden_dim=768, layers=4, heads=8, kv_heads=2, vocab_size=1024, seq_len=256)
 # The SLM starts as tool-llm without its third block (blocks 0, 1 and 3 kept), then is distilled: of the three-block
@@ -82,7 +84,7 @@ def main():
     parser.add_argument("--stop", type=int, help="end after this many steps of a --steps schedule (its checkpoint)")
     parser.add_argument("--fresh", action="store_true",
                         help="draw fresh training conversations for every batch instead of the fixed training split")
-    parser.add_argument("--corpus", type=int, choices=[2, 3, 4], default=corpus.REVISION,
+    parser.add_argument("--corpus", type=int, choices=[2, 3, 4, 5], default=corpus.REVISION,
                         help="the corpus revision to train on (held-out scores always use the current one's split)")
     a = parser.parse_args()
     if a.kind == "manifest":
@@ -162,13 +164,20 @@ def main():
         decoder.eval()
         decoder.write_llama2c(os.path.join(a.out, "model.bin"))
         held, _ = train.accuracy(decoder, tokenizer, held_out[:200])
+        calls, tasks, _ = train.step_accuracy(decoder, tokenizer, held_out_tasks[:100])
         decoder.train()
-        log(f"step {step}: held-out first-call accuracy {held:.3f} on 200 (checkpoint written)")
+        log(f"step {step}: held-out first-call accuracy {held:.3f} on 200; multi-step calls {calls:.3f}, "
+            f"whole tasks {tasks:.3f} on 100 (checkpoint written)")
 
     fresh = random.Random(SEED + 2)
+    held_out_tasks = corpus.multi_split(SEED + 3, HELD_OUT_TASKS, held_out=True)
 
     def draw():
-        return train.encode_conversation(tokenizer, corpus.sample(fresh, held_out=False)[0])
+        # a conversation longer than the context (a few multi-step ones) is drawn again
+        while True:
+            example = train.encode_conversation(tokenizer, corpus.sample(fresh, held_out=False)[0])
+            if len(example[0]) <= decoder.config.seq_len + 1:
+                return example
 
     seconds = train.train(decoder, draw if a.fresh else examples, steps, 32, lr, SEED, pad, teacher=teacher,
                           log=log, probe=probe, bf16=not a.fp32, window=a.window, stop=a.stop)
@@ -189,7 +198,7 @@ def main():
     if teacher is not None:
         report["distillation"] = ("0.5 cross-entropy + 0.5 T^2 KL(teacher || student), T = 2; student started from "
                                   f"the teacher's blocks {list(SLM_KEEP)}")
-    score(decoder, tokenizer, report, teacher, train_set, held_out, log)
+    score(decoder, tokenizer, report, teacher, train_set, held_out, log, held_out_tasks)
     write_golden(decoder, tokenizer, golden_prompts(held_out), os.path.join(a.out, "golden.json"))
     write_held_out(held_out, os.path.join(a.out, "heldout.jsonl"))
     with open(os.path.join(a.out, "tools.json"), "w", encoding="utf-8") as f:
@@ -259,15 +268,22 @@ def write_manifest(out):
         f.write("\n")
 
 
-def score(decoder, tokenizer, report, teacher, train_set, held_out, log):
-    """Held-out first-call accuracy (greedy, no mask), the same on a training sample, and for a student its
-    teacher-forced top-1 agreement with the teacher on the held-out conversations."""
+def score(decoder, tokenizer, report, teacher, train_set, held_out, log, held_out_tasks=None):
+    """Held-out first-call accuracy (greedy, no mask), the same on a training sample, multi-step accuracy on held-out
+    tasks (call by call on the gold history), and for a student its teacher-forced top-1 agreement with the teacher on
+    the held-out conversations."""
     started = time.time()
     held, _ = train.accuracy(decoder, tokenizer, held_out)
     seen, _ = train.accuracy(decoder, tokenizer, train_set[:300])
     log(f"held-out first-call accuracy {held:.4f} on {len(held_out)}; training-split sample {seen:.4f}")
     report.update({"heldOutConversations": len(held_out), "heldOutAccuracy": round(held, 4),
                    "trainingSampleAccuracy": round(seen, 4)})
+    if held_out_tasks is None:
+        held_out_tasks = corpus.multi_split(SEED + 3, HELD_OUT_TASKS, held_out=True)
+    calls, tasks, shapes = train.step_accuracy(decoder, tokenizer, held_out_tasks)
+    log(f"held-out multi-step tasks: calls {calls:.4f}, whole tasks {tasks:.4f} on {len(held_out_tasks)}; {shapes}")
+    report.update({"heldOutTasks": len(held_out_tasks), "heldOutTaskCallAccuracy": round(calls, 4),
+                   "heldOutTaskAccuracy": round(tasks, 4), "heldOutTaskAccuracyByShape": shapes})
     if teacher is not None:
         examples = [train.encode_conversation(tokenizer, t) for t, _ in held_out]
         report["teacherAgreement"] = round(train.agreement(decoder, teacher, examples), 4)

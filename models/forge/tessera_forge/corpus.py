@@ -21,8 +21,10 @@ BEGIN, END, SYSTEM, USER, ASSISTANT, TOOL, TOOL_CALL = SPECIALS
 # training slots are single words. 3: made-up scenes keep a scene's shape and made-up phrases have 2-4 words (revision
 # 2 taught tool-llm to stop copying after one word), and requests to say something weigh double. 4: made-up entity
 # words are sometimes the requests' own words ("for", "me", "keep"), alone or glued to letters (revision 3 never
-# copied a held-out "forest" or "keep going": it had only learnt that those pieces end a request).
-REVISION = 4
+# copied a held-out "forest" or "keep going": it had only learnt that those pieces end a request). 5: three in ten
+# training conversations are multi-step tasks (``multi_sample``) and a quarter are requests written the way people
+# type them (``_natural``).
+REVISION = 5
 
 
 def _split(items):
@@ -342,9 +344,22 @@ def _conversation(s):
 
 
 def sample(rng, held_out):
-    """A conversation as a list of (role, text) turns, and the expected first tool call (name, arguments)."""
+    """A conversation as a list of (role, text) turns, and the expected first tool call (name, arguments). From
+    revision 5, training also draws multi-step tasks (``multi_sample``, their first call is the expected one) and
+    requests written the way people type (``_natural``); the held-out split is drawn exactly as before."""
+    if REVISION >= 5 and not held_out:
+        roll = rng.random()
+        if roll < MULTI_SHARE:
+            turns, calls, _ = multi_sample(rng, False)
+            return turns, calls[0]
+        if roll < MULTI_SHARE + NATURAL_SHARE:
+            return _assemble(rng, *_natural(_Sides(rng, False)))
     s = _Sides(rng, held_out)
-    request, tool, arguments, result, final = _conversation(s)
+    return _assemble(rng, *_conversation(s))
+
+
+def _assemble(rng, request, tool, arguments, result, final):
+    """The turns of a single-call conversation: offered tools, the request, the call, its result, the answer."""
     offered = list(NAMES)
     rng.shuffle(offered)
     if rng.random() < 0.3:
@@ -363,6 +378,152 @@ def sample(rng, held_out):
     return turns, (tool, arguments)
 
 
+# ---- revision 5: requests the way people type them ----
+#
+# Written for training from scratch, apart from the natural-requests evaluation set: arithmetic in words, decimals,
+# percentages and powers (the orchestrator's calculator reads ``%`` and ``^``); terse commands; free-form memory
+# topics of one to three words; and, over any request, lower case, dropped punctuation, typos in the request's own
+# words (never in what the call must copy) and a side remark at the end.
+
+MULTI_SHARE = 0.3
+NATURAL_SHARE = 0.25
+
+# (request, expression) over numbers a, b, c (integers), d, e (decimals) and n (small)
+NATURAL_ARITH = [
+    ("{a}% of {b}", "{a}%*{b}"), ("{a} percent of {b}", "{a}%*{b}"), ("{d}% of {b}", "{d}%*{b}"),
+    ("add {a} and {b}", "{a}+{b}"), ("add {a} to {b}", "{b}+{a}"), ("{a} and {b} added together", "{a}+{b}"),
+    ("multiply {a} by {b}", "{a}*{b}"), ("{a} multiplied with {b}", "{a}*{b}"), ("{a}x{b}", "{a}*{b}"),
+    ("divide {a} by {n}", "{a}/{n}"), ("{a} shared by {n}", "{a}/{n}"), ("{d} split {n} ways", "{d}/{n}"),
+    ("subtract {b} from {a}", "{a}-{b}"), ("{a} take away {b}", "{a}-{b}"), ("{a} less {b}", "{a}-{b}"),
+    ("{n} to the power of {m}", "{n}^{m}"), ("{n} to the {m}th power", "{n}^{m}"), ("{n}^{m}", "{n}^{m}"),
+    ("{a} squared", "{a}^2"), ("{n} cubed", "{n}^3"), ("the square of {a}", "{a}^2"),
+    ("total of {a}, {b}, {c}", "{a}+{b}+{c}"), ("{a}, {b} and {c} together", "{a}+{b}+{c}"),
+    ("{a} + {b} + {c}", "{a} + {b} + {c}"), ("{a} - {b} - {c}", "{a} - {b} - {c}"),
+    ("{d} * {e}", "{d} * {e}"), ("{d} + {e}", "{d} + {e}"), ("{d} - {e}", "{d} - {e}"), ("{d} / {n}", "{d} / {n}"),
+    ("{d} times {e}", "{d}*{e}"), ("{d} plus {e}", "{d}+{e}"), ("{d} minus {e}", "{d}-{e}"),
+    ("{n} things at {d} each", "{n}*{d}"), ("{n} tickets at {d} a piece", "{n}*{d}"),
+    ("{a} * ({b} + {c})", "{a} * ({b} + {c})"), ("({a} - {b}) / {n}", "({a} - {b}) / {n}"),
+    ("{a}+{b}*{c}", "{a}+{b}*{c}"), ("{a} plus {b} times {c}", "{a}+{b}*{c}"),
+]
+NATURAL_CALC = [
+    "{q}", "{q}?", "calc {q}", "whats {q}", "what's {q}", "what is {q}", "how much is {q}", "work out {q}",
+    "{q} = ?", "i need {q}", "tell me {q}", "figure {q}", "compute: {q}", "math: {q}",
+    "can u do {q}", "hey whats {q}?", "{q}, how much is that", "what do i get for {q}", "do {q} for me",
+]
+NATURAL_SEARCH = [
+    "search {t}", "memory: {t}", "lookup {t}", "find {t}", "{t}?", "any notes on {t}", "what do I have on {t}",
+    "did i save anything about {t}", "what did i say about {t}", "check notes {t}", "search memory {t}",
+    "remind me what I said about {t}", "got anything on {t}?", "pull my notes about {t}", "mem search: {t}",
+]
+NATURAL_REMEMBER = [
+    "note: {f}", "remember {f}", "save: {f}", "remember this - {f}", "jot down that {f}",
+    "note that {f}", "memo: {f}", "dont forget {f}", "store: {f}", "put in memory that {f}",
+]
+NATURAL_DRAW = [
+    "draw {p}", "img: {p}", "picture of {p}", "make me {p}", "generate {p}", "an image of {p} please",
+    "i want a pic of {p}", "paint me {p}", "render {p}", "art of {p}",
+]
+NATURAL_READ = ["ocr {i}", "read {i}", "text in {i}?", "words on {i}?", "read the text from {i} pls"]
+REMARKS = [
+    ", thanks a lot", " - no rush", " (it's for work)", ", i keep forgetting", " before my meeting", ", cheers",
+    "; sorry for the typos", " - long day here", ", my laptop is off", " if you can", ", it's urgent",
+    " :)", " thx", ", for the report", " - asking for a friend", ". I'm on the train, so short message",
+]
+EVERYDAY = ["tram timetable", "yoga class", "school fees", "roof repair", "rent contract", "water meter",
+            "visa renewal", "team offsite", "tennis court", "boiler service", "piano lesson", "spare tyre",
+            "hotel booking", "tax return", "pension plan", "book club", "lawn mower", "fridge warranty",
+            "dog walker", "phone contract", "moving day", "train pass", "swimming pool", "wine order", "choir rehearsal"]
+
+
+def _decimal(rng):
+    return f"{rng.randint(0, 99)}.{rng.randint(1, 99):02d}".rstrip("0") if rng.random() < 0.7 else \
+        f"{rng.randint(0, 999)}.{rng.randint(1, 9)}"
+
+
+def _natural_value(expression):
+    """The calculator's answer to a natural expression, for the tool turn (``%`` is hundredths, ``^`` a power)."""
+    python = re.sub(r"(\d+(?:\.\d+)?)%", r"(\1/100)", expression).replace("^", "**")
+    value = eval(python, {"__builtins__": {}})
+    if isinstance(value, float):
+        return str(round(value, 6)).rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _natural(s):
+    """A single-call request as people type it: (request, tool, arguments, result, final)."""
+    rng = s.rng
+    kind = rng.choices(["calc", "search", "remember", "draw", "read", "rough"], weights=[4, 2, 1.5, 1, 0.5, 3])[0]
+    if kind == "calc":
+        request, expression = rng.choice(NATURAL_ARITH)
+        numbers = {"a": rng.randint(2, 999), "b": rng.randint(2, 999), "c": rng.randint(2, 99), "d": _decimal(rng),
+                   "e": _decimal(rng), "n": rng.randint(2, 12), "m": rng.randint(2, 5)}
+        q, expression = request.format(**numbers), expression.format(**numbers)
+        value = _natural_value(expression)
+        text = rng.choice(NATURAL_CALC).format(q=q)
+        return _roughen(s, text, [expression]), "calculator", {"expression": expression}, value, f"It is {value}."
+    if kind == "search":
+        topic = rng.choice(EVERYDAY) if rng.random() < 0.4 else " ".join(
+            _entity_word(rng) for _ in range(rng.randint(1, 3)))
+        found = _answer_for_topic(s, topic)
+        text = rng.choice(NATURAL_SEARCH).format(t=topic)
+        return _roughen(s, text, [topic]), "search_memory", {"query": topic}, found, f"From memory: {found}."
+    if kind == "remember":
+        fact = _fact(s)
+        text = rng.choice(NATURAL_REMEMBER).format(f=fact)
+        return _roughen(s, text, [fact]), "remember", {"fact": fact}, "saved", "Noted."
+    if kind == "draw":
+        subject = _subject(s)
+        image = _image_id(rng, False)
+        text = rng.choice(NATURAL_DRAW).format(p=subject)
+        return _roughen(s, text, [subject]), "generate_image", {"prompt": subject, "steps": 4}, image, f"Done: {image}."
+    if kind == "read":
+        image = _image_id(rng, False)
+        text = s.pick(SIGNS)
+        return _roughen(s, rng.choice(NATURAL_READ).format(i=image), [image]), "read_text", {"image_id": image}, \
+            text, f"It says \"{text}\"."
+    request, tool, arguments, result, final = _conversation(s)
+    copied = [str(v) for v in arguments.values()]
+    return _roughen(s, request, copied), tool, arguments, result, final
+
+
+def _typo(rng, word):
+    i = rng.randrange(len(word) - 1)
+    roll = rng.random()
+    if roll < 0.35:
+        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    if roll < 0.7:
+        return word[:i] + word[i + 1:]
+    return word[:i] + word[i] + word[i:]
+
+
+def _roughen(s, text, copied):
+    """``text`` with what people do to requests, leaving every word the call copies (``copied``) as it is."""
+    rng = s.rng
+    keep = {w for c in copied for w in re.findall(r"\S+", c)}
+    if rng.random() < 0.15:
+        text = rng.choice(["Hey, ", "ok so ", "um ", "Quick one: ", "pls ", "yo ", "Hi! ", "so "]) + text
+    lower = rng.random() < 0.5
+    typos = rng.choice([0, 0, 1, 1, 2])
+    out = []
+    for w in text.split(" "):
+        bare = w.strip(".,?!:;")
+        if not bare or bare in keep or any(bare in k for k in keep) or any(ch.isdigit() for ch in w):
+            out.append(w)
+            continue
+        if lower:
+            w, bare = w.lower(), bare.lower()
+        if typos and len(bare) >= 4 and bare.isalpha() and rng.random() < 0.3:
+            w = w.replace(bare, _typo(rng, bare), 1)
+            typos -= 1
+        out.append(w)
+    text = " ".join(out)
+    if rng.random() < 0.4:
+        text = text.rstrip(".!")
+    if rng.random() < 0.25:
+        text = text.rstrip(".!?") + rng.choice(REMARKS)
+    return text
+
+
 def render(turns, upto=None):
     """The prompt text for ``turns``, the same as the runtime's template renders; ``upto`` opens the model's turn."""
     out = [BEGIN]
@@ -375,7 +536,7 @@ def render(turns, upto=None):
             out.append(f"{USER}{text}{END}")
         elif role == "tool":
             out.append(f"{TOOL}{text}{END}")
-        elif role == "call":
+        elif role in ("call", "wrong call"):
             out.append(f"{ASSISTANT}{TOOL_CALL}{text}{END}")
         else:
             out.append(f"{ASSISTANT}{text}{END}")
@@ -435,11 +596,14 @@ M_SEARCH_MISS = [
     "Do I have {topic} saved? If not, save that {fact}.", "Search for {topic}, and store that {fact} if you find nothing.",
     "Look up {topic}. If it's missing, note that {fact}.",
 ]
-M_SEARCH_REMEMBER = [
-    "Find {name}'s birthday and remember that {name}'s party is on that day.",
-    "Look up when {name}'s birthday is, then save that the cake for {name} is due that day.",
-    "Check my notes for {name}'s birthday and store that the gift must arrive by then.",
-    "When is {name}'s birthday? Remember that the dinner with {name} is that day.",
+M_SEARCH_REMEMBER = [  # (goal, the fact it asks to store, given the day found)
+    ("Find {name}'s birthday and remember that {name}'s party is on that day.", "{name}'s party is on {day}"),
+    ("Look up when {name}'s birthday is, then save that the cake for {name} is due that day.",
+     "the cake for {name} is due on {day}"),
+    ("Check my notes for {name}'s birthday and store that the gift must arrive by then.",
+     "the gift for {name} must arrive by {day}"),
+    ("When is {name}'s birthday? Remember that the dinner with {name} is that day.",
+     "the dinner with {name} is on {day}"),
 ]
 M_COMPUTE_COMPUTE = [
     "Work out {q}, then add {c} to the result.", "Compute {q} and then multiply the result by {c}.",
@@ -495,12 +659,12 @@ def _multi(s, shape):
         return goal, [("remember", {"fact": f1}, "saved"), ("remember", {"fact": f2}, "saved")], answer
     if shape == "calc_error_then_fix":
         a, b = rng.randint(2, 999), rng.randint(2, 99)
-        word, symbol = rng.choice([("x", "*"), ("times", "*"), ("plus", "+"), ("minus", "-")])
+        word, symbol = rng.choice([("times", "*"), ("by", "*"), ("plus", "+"), ("minus", "-"), ("over", "/")])
         bad = f"{a} {word} {b}"
         error = f"error: unexpected '{word[0]}' at position {len(str(a)) + 2} of '{bad}'"
         value = _evaluate(f"{a}{symbol}{b}")
         goal = _multi_phrase(s, M_CALC_FIX).format(q=bad)
-        return goal, [("calculator", {"expression": bad}, error),
+        return goal, [("calculator!", {"expression": bad}, error),
                       ("calculator", {"expression": f"{a}{symbol}{b}"}, value)], f"It comes to {value}."
     if shape == "search_miss_then_remember":
         thing = s.pick(THINGS)
@@ -513,9 +677,9 @@ def _multi(s, shape):
         name = s.pick(PEOPLE)
         day = f"{s.pick(DAYS)} {rng.randint(1, 28)}"
         found = f"{name}'s birthday is on {day}"
-        template = _multi_phrase(s, M_SEARCH_REMEMBER)
-        event = rng.choice(["party", "dinner", "cake", "gift"])
-        fact = f"the {event} for {name} is on {day}"
+        side = [t for t in M_SEARCH_REMEMBER if (zlib.crc32(t[0].encode()) % 5 == 4) == s.held_out]
+        template, stored = rng.choice(side or M_SEARCH_REMEMBER)
+        fact = stored.format(name=name, day=day)
         goal = template.format(name=name)
         return goal, [("search_memory", {"query": f"{name}'s birthday"}, found),
                       ("remember", {"fact": fact}, "saved")], f"Saved: {fact}."
@@ -542,23 +706,32 @@ def multi_sample(rng, held_out):
     shapes = [k for k, only_held_out in MULTI_SHAPES.items() if held_out or not only_held_out]
     shape = rng.choice(shapes)
     goal, steps, final = _multi(s, shape)
-    needed = {tool for tool, _, _ in steps} | {"final_answer"}
+    needed = {tool.rstrip("!") for tool, _, _ in steps} | {"final_answer"}
     offered = [n for n in NAMES if n in needed or rng.random() < 0.4]
     rng.shuffle(offered)
     turns = [("tools", ", ".join(offered))]
     if not held_out and rng.random() < 1 / 3:
-        sequence = [tool for tool, _, _ in steps] + ["final_answer"]
+        sequence = [tool.rstrip("!") for tool, _, _ in steps] + ["final_answer"]
         if rng.random() < 0.1:
             other = rng.choice([k for k, v in MULTI_SHAPES.items() if not v and k != shape])
-            sequence = [tool for tool, _, _ in _multi(_Sides(random.Random(rng.random()), False), other)[1]] + [
+            sequence = [t.rstrip("!") for t, _, _ in _multi(_Sides(random.Random(rng.random()), False), other)[1]] + [
                 "final_answer"]
         turns.append(("hint", ", ".join(sequence)))
     turns.append(("user", goal))
     calls = []
     for tool, arguments, result in steps:
-        turns.append(("call", call_json(tool, arguments)))
+        if tool.endswith("!"):
+            # a wrong call the task starts from: history to recover from, never a target to learn or score
+            turns.append(("wrong call", call_json(tool[:-1], arguments)))
+        else:
+            turns.append(("call", call_json(tool, arguments)))
+            calls.append((tool, arguments))
         turns.append(("tool", result))
-        calls.append((tool, arguments))
     turns.append(("call", call_json("final_answer", {"text": final})))
     calls.append(("final_answer", {"text": final}))
     return turns, calls, shape
+
+
+def multi_split(seed, count, held_out):
+    rng = random.Random(seed)
+    return [multi_sample(rng, held_out) for _ in range(count)]

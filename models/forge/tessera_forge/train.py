@@ -3,6 +3,7 @@
 import json
 import math
 import random
+import re
 import time
 
 import torch
@@ -13,14 +14,17 @@ from . import corpus
 
 def encode_conversation(tokenizer, turns):
     """Token ids and, per id, whether the model is taught to produce it (everything it says after ``<|assistant|>``,
-    up to and including ``<|end|>``)."""
+    up to and including ``<|end|>``), except a task's ``wrong call``: history the model learns to recover from, not
+    a call to learn."""
     ids = tokenizer.encode(corpus.render(turns))
     assistant, end = tokenizer.vocab[corpus.ASSISTANT], tokenizer.vocab[corpus.END]
-    learn, inside = [], False
+    wrong = [role == "wrong call" for role, _ in turns if role in ("call", "wrong call", "assistant")]
+    learn, inside, turn = [], False, 0
     for i in ids:
         learn.append(inside)
         if i == assistant:
-            inside = True
+            inside = not wrong[turn]
+            turn += 1
         elif i == end:
             inside = False
     return ids, learn
@@ -142,8 +146,14 @@ def greedy(model, prompts, end_id, max_new, pad_id):
 
 
 def first_call_prompt(turns):
-    """The prompt up to the model's first turn: tools, the request, then ``<|assistant|>``."""
-    return corpus.render(turns, upto=2)
+    """The prompt up to the model's first turn: tools, any hint, the request, then ``<|assistant|>``."""
+    return corpus.render(turns, upto=next(i for i, (role, _) in enumerate(turns) if role in ("call", "assistant")))
+
+
+def call_prompts(turns):
+    """Every call of a conversation with the prompt before it, the history being the gold one (the calls and tool
+    results the task expects): what the model sees at each step of an agent run that has gone right so far."""
+    return [(corpus.render(turns, upto=i), json.loads(text)) for i, (role, text) in enumerate(turns) if role == "call"]
 
 
 def parse_call(tokenizer, ids):
@@ -173,6 +183,43 @@ def accuracy(model, tokenizer, conversations, batch=64):
             correct += ok
             outputs.append(ids)
     return correct / len(conversations), outputs
+
+
+def _numbers(text):
+    return re.findall(r"\d+(?:\.\d+)?", text)
+
+
+def step_accuracy(model, tokenizer, tasks, batch=64, context=256):
+    """Multi-step tasks (turns, calls, shape) scored call by call on the gold history: a call is right when it has
+    the expected tool and arguments, a final answer when it is ``final_answer`` and holds every number the expected
+    one does. Returns the share of right calls, the share of tasks whose every call is right, and that share by
+    shape. Tasks longer than the context are left out."""
+    end_id = tokenizer.vocab[corpus.END]
+    items = []
+    kept = [t for t in tasks if len(tokenizer.encode(corpus.render(t[0]))) <= context]
+    for k, (turns, _, _) in enumerate(kept):
+        for prompt, expected in call_prompts(turns):
+            items.append((k, tokenizer.encode(prompt), expected))
+    right = [True] * len(kept)
+    correct = 0
+    for start in range(0, len(items), batch):
+        chunk = items[start:start + batch]
+        room = context - max(len(p) for _, p, _ in chunk)
+        for (k, _, expected), ids in zip(chunk, greedy(model, [p for _, p, _ in chunk], end_id, max(1, min(96, room)),
+                                                       end_id)):
+            got = parse_call(tokenizer, ids)
+            if expected["name"] == "final_answer":
+                ok = got is not None and got[0] == "final_answer" and isinstance(got[1], dict) and all(
+                    n in _numbers(str(got[1].get("text", ""))) for n in _numbers(expected["arguments"]["text"]))
+            else:
+                ok = got is not None and got[0] == expected["name"] and got[1] == expected["arguments"]
+            correct += ok
+            right[k] = right[k] and ok
+    shapes = {}
+    for (_, _, shape), ok in zip(kept, right):
+        shapes.setdefault(shape, []).append(ok)
+    return (correct / len(items), sum(right) / len(kept),
+            {shape: round(sum(v) / len(v), 4) for shape, v in sorted(shapes.items())})
 
 
 @torch.no_grad()
