@@ -21,9 +21,9 @@ BEGIN, END, SYSTEM, USER, ASSISTANT, TOOL, TOOL_CALL = SPECIALS
 # training slots are single words. 3: made-up scenes keep a scene's shape and made-up phrases have 2-4 words (revision
 # 2 taught tool-llm to stop copying after one word), and requests to say something weigh double. 4: made-up entity
 # words are sometimes the requests' own words ("for", "me", "keep"), alone or glued to letters (revision 3 never
-# copied a held-out "forest" or "keep going": it had only learnt that those pieces end a request). 5: three in ten
-# training conversations are multi-step tasks (``multi_sample``) and a quarter are requests written the way people
-# type them (``_natural``).
+# copied a held-out "forest" or "keep going": it had only learnt that those pieces end a request). 5: a quarter of
+# training conversations are multi-step tasks (``multi_sample``) and 15% are requests written the way people type
+# them (``_natural``).
 REVISION = 5
 
 
@@ -385,8 +385,8 @@ def _assemble(rng, request, tool, arguments, result, final):
 # topics of one to three words; and, over any request, lower case, dropped punctuation, typos in the request's own
 # words (never in what the call must copy) and a side remark at the end.
 
-MULTI_SHARE = 0.3
-NATURAL_SHARE = 0.25
+MULTI_SHARE = 0.25
+NATURAL_SHARE = 0.15
 
 # (request, expression) over numbers a, b, c (integers), d, e (decimals) and n (small)
 NATURAL_ARITH = [
@@ -582,6 +582,9 @@ M_SEARCH_COMPUTE = [
     "Look up what {item} cost and tell me the price of {n} of them.", "Find the price of {item} and multiply it by {n}.",
     "How much did {item} cost? Work out {n} times that.", "Check my notes for the cost of {item}, then compute it times {n}.",
     "search memory for {item}'s price and give me {n} of them", "What would {n} of {item} cost, going by my notes?",
+    "I saved what {item} cost; how much are {n} of those?", "Get the cost of {item} from memory and times it by {n}.",
+    "{n} x {item}: look up the price and work out the total.", "Recall the price of {item}, then multiply by {n}.",
+    "Using my notes, what do {n} of {item} come to?", "Price of {item} times {n}? It's in memory.",
 ]
 M_REMEMBER_TWO = [
     "Remember that {f1} and that {f2}, then tell me {ask}.", "Note two things: {f1}; {f2}. Then answer: {ask}?",
@@ -595,6 +598,8 @@ M_SEARCH_MISS = [
     "Check my memory for {topic}; if nothing is there, remember that {fact}.",
     "Do I have {topic} saved? If not, save that {fact}.", "Search for {topic}, and store that {fact} if you find nothing.",
     "Look up {topic}. If it's missing, note that {fact}.",
+    "Is {topic} in memory? Save that {fact} if it isn't.", "Find {topic}; when there's nothing, remember that {fact}.",
+    "Have I noted {topic}? If no, write down that {fact}.", "Search memory: {topic}. Nothing there? Then store that {fact}.",
 ]
 M_SEARCH_REMEMBER = [  # (goal, the fact it asks to store, given the day found)
     ("Find {name}'s birthday and remember that {name}'s party is on that day.", "{name}'s party is on {day}"),
@@ -604,6 +609,13 @@ M_SEARCH_REMEMBER = [  # (goal, the fact it asks to store, given the day found)
      "the gift for {name} must arrive by {day}"),
     ("When is {name}'s birthday? Remember that the dinner with {name} is that day.",
      "the dinner with {name} is on {day}"),
+    ("Search for {name}'s birthday, then note that {name}'s picnic is on that date.", "{name}'s picnic is on {day}"),
+    ("Get {name}'s birthday from memory and save that the flowers for {name} go out that day.",
+     "the flowers for {name} go out on {day}"),
+    ("What's {name}'s birthday? Then store that the card for {name} is due that day.",
+     "the card for {name} is due on {day}"),
+    ("Recall {name}'s birthday and remember that {name}'s concert is the same day.",
+     "{name}'s concert is on {day}"),
 ]
 M_COMPUTE_COMPUTE = [
     "Work out {q}, then add {c} to the result.", "Compute {q} and then multiply the result by {c}.",

@@ -40,9 +40,9 @@ import java.util.UUID;
 
 /**
  * The agent loop end to end through the orchestrator, on the 240 held-out multi-step tasks of
- * models/forge/eval/agent-tasks.jsonl (written apart from the forge's corpus), in three configurations run in the same
+ * models/forge/eval/agent-tasks.jsonl (written apart from the forge's corpus), in four configurations run in the same
  * mesh: the cascade without procedural memory; the cascade recalling recipes (each task run after a sibling task of
- * its shape in the same tenant, whose successful run leaves a recipe); and tool-llm alone. For each: task success,
+ * its shape in the same tenant, whose successful run leaves a recipe); tool-llm alone; and tool-slm alone. For each: task success,
  * steps and cost, per shape. And the loop's own overhead per step: a step's wall time less its model call and its tool
  * call, from the orchestrator's metrics.
  *
@@ -128,7 +128,16 @@ public final class AgentBenchmark {
                         .setPolicy(Policy.POLICY_CHEAPEST_CAPABLE)
                         .setMinQualityTier(3)
                         .build();
-                String[] names = {"cascade, no recipes", "cascade, recipes recalled", "tool-llm alone, no recipes"};
+                // the cheapest capable model for a tool call is tool-slm: the cascade's other end
+                Routing cheap = Routing.newBuilder()
+                        .setPolicy(Policy.POLICY_CHEAPEST_CAPABLE)
+                        .build();
+                String[] names = {
+                    "cascade, no recipes",
+                    "cascade, recipes recalled",
+                    "tool-llm alone, no recipes",
+                    "tool-slm alone, no recipes"
+                };
                 // warm-up, untimed: the JIT and the connection pools, so that the first configuration is not charged
                 for (Task t : tasks.subList(0, Math.min(10, tasks.size()))) {
                     bench.run(bench.tenant(), t, cascade, false);
@@ -144,7 +153,9 @@ public final class AgentBenchmark {
                             bench.run(tenant, sibling, cascade, true);
                             rs.add(bench.run(tenant, t, cascade, true));
                         } else {
-                            rs.add(bench.run(bench.tenant(), t, name.equals(names[0]) ? cascade : strong, false));
+                            Routing routing =
+                                    name.equals(names[0]) ? cascade : name.equals(names[2]) ? strong : cheap;
+                            rs.add(bench.run(bench.tenant(), t, routing, false));
                         }
                     }
                     Map<String, Double> after = bench.metrics();
