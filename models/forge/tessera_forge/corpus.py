@@ -424,10 +424,12 @@ NATURAL_DRAW = [
     "i want a pic of {p}", "paint me {p}", "render {p}", "art of {p}",
 ]
 NATURAL_READ = ["ocr {i}", "read {i}", "text in {i}?", "words on {i}?", "read the text from {i} pls"]
+# Every remark is set off by punctuation: remarks glued to the request ("... in a forest before my meeting") taught a
+# first run that a request's last words may be chatter, and it stopped copying held-out ones ("a quiet tiger in a").
 REMARKS = [
-    ", thanks a lot", " - no rush", " (it's for work)", ", i keep forgetting", " before my meeting", ", cheers",
-    "; sorry for the typos", " - long day here", ", my laptop is off", " if you can", ", it's urgent",
-    " :)", " thx", ", for the report", " - asking for a friend", ". I'm on the train, so short message",
+    ", thanks a lot", " - no rush", " (it's for work)", ", i keep forgetting", ", before my meeting", ", cheers",
+    "; sorry for the typos", " - long day here", ", my laptop is off", ", if you can", ", it's urgent",
+    " :)", ", thx", ", for the report", " - asking for a friend", ". I'm on the bus, so short message",
 ]
 EVERYDAY = ["tram timetable", "yoga class", "school fees", "roof repair", "rent contract", "water meter",
             "visa renewal", "team offsite", "tennis court", "boiler service", "piano lesson", "spare tyre",
