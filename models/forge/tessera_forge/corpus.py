@@ -102,9 +102,10 @@ def _template_words():
 
 
 def _entity_word(rng):
-    """A made-up word for a training entity slot: from revision 4, a quarter of them are one of the requests' own
-    words, alone or glued to made-up letters, so that copying does not stop at a piece that also ends a request."""
-    if REVISION >= 4 and rng.random() < 0.25:
+    """A made-up word for a training entity slot: from revision 4, a quarter of them (from revision 5, 35%, as its
+    natural requests add endings) are one of the requests' own words, alone or glued to made-up letters, so that
+    copying does not stop at a piece that also ends a request."""
+    if REVISION >= 4 and rng.random() < (0.35 if REVISION >= 5 else 0.25):
         word = rng.choice(TEMPLATE_WORDS)
         roll = rng.random()
         if roll < 0.4:
@@ -424,12 +425,13 @@ NATURAL_DRAW = [
     "i want a pic of {p}", "paint me {p}", "render {p}", "art of {p}",
 ]
 NATURAL_READ = ["ocr {i}", "read {i}", "text in {i}?", "words on {i}?", "read the text from {i} pls"]
-# Every remark is set off by punctuation: remarks glued to the request ("... in a forest before my meeting") taught a
-# first run that a request's last words may be chatter, and it stopped copying held-out ones ("a quiet tiger in a").
+# Every remark is set off by punctuation, and none starts with a word the requests' endings use ("for"): a first run
+# with ", for the report" stopped copying held-out words that begin like an ending ("a quiet tiger in a" for "... in
+# a forest", cut as "for"+"est").
 REMARKS = [
     ", thanks a lot", " - no rush", " (it's for work)", ", i keep forgetting", ", before my meeting", ", cheers",
     "; sorry for the typos", " - long day here", ", my laptop is off", ", if you can", ", it's urgent",
-    " :)", ", thx", ", for the report", " - asking for a friend", ". I'm on the bus, so short message",
+    " :)", ", thx", " - asking a friend", ". I'm on the bus, so short message",
 ]
 EVERYDAY = ["tram timetable", "yoga class", "school fees", "roof repair", "rent contract", "water meter",
             "visa renewal", "team offsite", "tennis court", "boiler service", "piano lesson", "spare tyre",
