@@ -153,8 +153,7 @@ public final class AgentBenchmark {
                             bench.run(tenant, sibling, cascade, true);
                             rs.add(bench.run(tenant, t, cascade, true));
                         } else {
-                            Routing routing =
-                                    name.equals(names[0]) ? cascade : name.equals(names[2]) ? strong : cheap;
+                            Routing routing = name.equals(names[0]) ? cascade : name.equals(names[2]) ? strong : cheap;
                             rs.add(bench.run(bench.tenant(), t, routing, false));
                         }
                     }
