@@ -426,6 +426,11 @@ NATURAL_DRAW = [
     "i want a pic of {p}", "paint me {p}", "render {p}", "art of {p}",
 ]
 NATURAL_READ = ["ocr {i}", "read {i}", "text in {i}?", "words on {i}?", "read the text from {i} pls"]
+NATURAL_SEGMENT = [
+    "{i} segment {x} {y}", "mask object {x},{y} of {i}", "seg {i} at {x}/{y}", "point {x},{y} in {i}, segment it",
+    "need a mask: {i}, point ({x}, {y})", "segment pls {i} {x},{y}", "{i}: the thing at {x} {y}, mask it",
+    "make a mask in {i} at x {x} y {y}",
+]
 # Every remark is set off by punctuation, and none starts with a word the requests' endings use ("for"): a first run
 # with ", for the report" stopped copying held-out words that begin like an ending ("a quiet tiger in a" for "... in
 # a forest", cut as "for"+"est").
@@ -457,7 +462,10 @@ def _natural_value(expression):
 def _natural(s):
     """A single-call request as people type it: (request, tool, arguments, result, final)."""
     rng = s.rng
-    kind = rng.choices(["calc", "search", "remember", "draw", "read", "rough"], weights=[4, 2, 1.5, 1, 0.5, 3])[0]
+    # Balanced so that no surface feature decides the tool: run 10 (weights 4 calc, 1.5 remember, no segment) sent
+    # requests with numbers to the calculator ("memorise: train seat 14A" -> 141^2) and most "remember ..." to search.
+    kind = rng.choices(["calc", "search", "remember", "draw", "read", "segment", "rough"],
+                       weights=[3, 2, 3, 1, 1, 2, 3])[0]
     if kind == "calc":
         request, expression = rng.choice(NATURAL_ARITH)
         numbers = {"a": rng.randint(2, 999), "b": rng.randint(2, 999), "c": rng.randint(2, 99), "d": _decimal(rng),
@@ -473,7 +481,13 @@ def _natural(s):
         text = rng.choice(NATURAL_SEARCH).format(t=topic)
         return _roughen(s, text, [topic]), "search_memory", {"query": topic}, found, f"From memory: {found}."
     if kind == "remember":
-        fact = _fact(s)
+        fact = _fact(s) if rng.random() < 0.5 else rng.choice([
+            f"the {s.pick(THINGS)} code is {rng.randint(10, 99999)}",
+            f"my {s.pick(THINGS)} number is {rng.randint(1, 999)}{rng.choice(['', 'A', 'B', 'C'])}",
+            f"{s.pick(PEOPLE)} owes me {rng.randint(2, 500)}",
+            f"the {s.pick(THINGS)} costs {rng.randint(2, 900)}",
+            f"{s.pick(PEOPLE)} calls on {s.pick(DAYS)} at {rng.randint(1, 12)}pm",
+        ])
         text = rng.choice(NATURAL_REMEMBER).format(f=fact)
         return _roughen(s, text, [fact]), "remember", {"fact": fact}, "saved", "Noted."
     if kind == "draw":
@@ -486,6 +500,13 @@ def _natural(s):
         text = s.pick(SIGNS)
         return _roughen(s, rng.choice(NATURAL_READ).format(i=image), [image]), "read_text", {"image_id": image}, \
             text, f"It says \"{text}\"."
+    if kind == "segment":
+        image = _image_id(rng, False)
+        x, y = rng.randint(0, 1023), rng.randint(0, 767)
+        pixels = rng.randint(100, 90000)
+        text = rng.choice(NATURAL_SEGMENT).format(i=image, x=x, y=y)
+        return _roughen(s, text, [image]), "segment", {"image_id": image, "point": [x, y]}, \
+            f"mask with {pixels} pixels", f"Done: the mask covers {pixels} pixels."
     request, tool, arguments, result, final = _conversation(s)
     copied = [str(v) for v in arguments.values()]
     return _roughen(s, request, copied), tool, arguments, result, final
