@@ -157,16 +157,25 @@ IMAGE = [
     ("show me a watercolor of a harbor with boats", ["harbor"]),
 ]
 
-with open("natural-requests.jsonl", "w") as out:
-    for request, value in CALC:
-        out.write(json.dumps({"request": request, "tool": "calculator", "arg": "expression", "value": value}) + "\n")
-    for request, phrases in SEARCH:
-        out.write(json.dumps({"request": request, "tool": "search_memory", "arg": "query", "contains": phrases}) + "\n")
-    for request, phrases in REMEMBER:
-        out.write(json.dumps({"request": request, "tool": "remember", "arg": "fact", "contains": phrases}) + "\n")
-    for request, image in READ:
-        out.write(json.dumps({"request": request, "tool": "read_text", "arg": "image_id", "equals": image}) + "\n")
-    for request, image, point in SEGMENT:
-        out.write(json.dumps({"request": request, "tool": "segment", "arg": "point", "equals": point, "image_id": image}) + "\n")
-    for request, phrases in IMAGE:
-        out.write(json.dumps({"request": request, "tool": "generate_image", "arg": "prompt", "contains": phrases}) + "\n")
+def write(path, calc, search, remember, read, segment, draw):
+    """Writes one set: a line per request with its tool and how its key argument is judged."""
+    with open(path, "w") as out:
+        for request, value in calc:
+            out.write(json.dumps({"request": request, "tool": "calculator", "arg": "expression", "value": value}) + "\n")
+        for request, phrases in search:
+            out.write(json.dumps({"request": request, "tool": "search_memory", "arg": "query", "contains": phrases})
+                      + "\n")
+        for request, phrases in remember:
+            out.write(json.dumps({"request": request, "tool": "remember", "arg": "fact", "contains": phrases}) + "\n")
+        for request, image in read:
+            out.write(json.dumps({"request": request, "tool": "read_text", "arg": "image_id", "equals": image}) + "\n")
+        for request, image, point in segment:
+            out.write(json.dumps({"request": request, "tool": "segment", "arg": "point", "equals": point,
+                                  "image_id": image}) + "\n")
+        for request, phrases in draw:
+            out.write(json.dumps({"request": request, "tool": "generate_image", "arg": "prompt", "contains": phrases})
+                      + "\n")
+
+
+if __name__ == "__main__":
+    write("natural-requests.jsonl", CALC, SEARCH, REMEMBER, READ, SEGMENT, IMAGE)

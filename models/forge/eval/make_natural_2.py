@@ -4,7 +4,7 @@ forge's revision-5 templates and apart from them, for the models trained on that
 cannot be called blind for those models; this one was written without looking back at either, in other voices:
 dictated speech, British spelling, capitals, chat shorthand, second-language grammar, numbers with thousands
 separators, requests buried in context. Same format and judging as the first set."""
-import json
+import make_natural
 
 CALC = [
     ("um what is twelve hundred divided by eight, sorry I mean 1200 / 8", "150"),
@@ -115,17 +115,5 @@ IMAGE = [
     ("picture: a snail racing a tortoise", ["snail"]),
 ]
 
-with open("natural-requests-2.jsonl", "w") as out:
-    for request, value in CALC:
-        out.write(json.dumps({"request": request, "tool": "calculator", "arg": "expression", "value": value}) + "\n")
-    for request, phrases in SEARCH:
-        out.write(json.dumps({"request": request, "tool": "search_memory", "arg": "query", "contains": phrases}) + "\n")
-    for request, phrases in REMEMBER:
-        out.write(json.dumps({"request": request, "tool": "remember", "arg": "fact", "contains": phrases}) + "\n")
-    for request, image in READ:
-        out.write(json.dumps({"request": request, "tool": "read_text", "arg": "image_id", "equals": image}) + "\n")
-    for request, image, point in SEGMENT:
-        out.write(json.dumps({"request": request, "tool": "segment", "arg": "point", "equals": point,
-                              "image_id": image}) + "\n")
-    for request, phrases in IMAGE:
-        out.write(json.dumps({"request": request, "tool": "generate_image", "arg": "prompt", "contains": phrases}) + "\n")
+if __name__ == "__main__":
+    make_natural.write("natural-requests-2.jsonl", CALC, SEARCH, REMEMBER, READ, SEGMENT, IMAGE)
