@@ -23,9 +23,9 @@ BEGIN, END, SYSTEM, USER, ASSISTANT, TOOL, TOOL_CALL = SPECIALS
 # words are sometimes the requests' own words ("for", "me", "keep"), alone or glued to letters (revision 3 never
 # copied a held-out "forest" or "keep going": it had only learnt that those pieces end a request). 5: a quarter of
 # training conversations are multi-step tasks (``multi_sample``) and 15% are requests written the way people type
-# them (``_natural``). The committed models are revision 4's: revision 5 runs (``--corpus 5``) have not yet kept
-# single-call held-out accuracy at 95% (models/forge/README.md, runs 8 to 11).
-REVISION = 4
+# them (``_natural``). 6: half of the requests' own words in made-up entities are words that follow a slot or frame a
+# request (``SLOT_FOLLOWERS``), as revision 5's new endings made tool-llm stop copying "forest" and "meetyou" again.
+REVISION = 6
 
 
 def _split(items):
@@ -107,7 +107,11 @@ def _entity_word(rng):
     natural requests add endings) are one of the requests' own words, alone or glued to made-up letters, so that
     copying does not stop at a piece that also ends a request."""
     if REVISION >= 4 and rng.random() < (0.35 if REVISION >= 5 else 0.25):
-        word = rng.choice(TEMPLATE_WORDS)
+        # From revision 6, half of them are words that follow a slot somewhere: run 12 (revision 5) stopped copying
+        # a held-out "forest" ("for"+"est") and "meetyou" ("meet"+"you") again, as its new requests end in "for me",
+        # "(it's for work)" and the like, and "for" was one template word in 150.
+        followers = REVISION >= 6 and rng.random() < 0.5
+        word = rng.choice(SLOT_FOLLOWERS if followers else TEMPLATE_WORDS)
         roll = rng.random()
         if roll < 0.4:
             return word
@@ -773,3 +777,35 @@ def multi_sample(rng, held_out):
 def multi_split(seed, count, held_out):
     rng = random.Random(seed)
     return [multi_sample(rng, held_out) for _ in range(count)]
+
+
+def _slot_followers():
+    """The lower-case words that come right after a copied slot in some request, or frame one (an opening, an
+    ending, a remark's first word): where copying is tempted to stop."""
+    texts = []
+
+    def collect(item):
+        if isinstance(item, str):
+            texts.append(item)
+        elif isinstance(item, dict):
+            for key in item:
+                collect(key)
+        else:
+            for x in item:
+                collect(x)
+
+    collect([CALC, SEARCH, REMEMBER, READ, SEG_POINT, SEG_BOX, DRAW, DRAW_DEFAULT, SAY, NATURAL_ARITH, NATURAL_CALC,
+             NATURAL_SEARCH, NATURAL_REMEMBER, NATURAL_DRAW, NATURAL_READ, NATURAL_SEGMENT, M_COMPUTE_REMEMBER,
+             M_SEARCH_COMPUTE, M_REMEMBER_TWO, M_CALC_FIX, M_SEARCH_MISS, M_SEARCH_REMEMBER, M_COMPUTE_COMPUTE,
+             M_SEARCH_TWO])
+    words = set()
+    for text in texts:
+        words.update(w.lower() for w in re.findall(r"\{\w+\}[^A-Za-z{]*([A-Za-z]+)", text))
+    for text in OPENINGS + ENDINGS:
+        words.update(w.lower() for w in re.findall(r"[A-Za-z]+", text))
+    for text in REMARKS:
+        words.update(w.lower() for w in re.findall(r"[A-Za-z]+", text)[:1])
+    return sorted(words)
+
+
+SLOT_FOLLOWERS = _slot_followers()
