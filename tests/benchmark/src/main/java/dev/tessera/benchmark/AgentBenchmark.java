@@ -32,10 +32,12 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -49,7 +51,10 @@ import java.util.UUID;
  * <p>The world is seeded apart from any model: a task's facts are embedded by the MLM (as passages, as
  * {@code remember} stores them) and written into the tenant's memory rows directly.
  *
- * <p>Usage: {@code bin/benchmark agent}; needs PostgreSQL at 127.0.0.1:5432 (tessera.bench.postgres-url).
+ * <p>Usage: {@code bin/benchmark agent}; needs PostgreSQL at 127.0.0.1:5432 (tessera.bench.postgres-url). Options
+ * ({@code BENCH_JAVA_OPTS}): {@code -Dtessera.bench.tasks=N} runs the first N tasks, {@code
+ * -Dtessera.bench.configs=0,2} only those configurations (by index, as listed above), and {@code
+ * -Dtessera.bench.orchestrator-props=key=value,...} sets orchestrator properties, e.g. the cascade's threshold.
  */
 public final class AgentBenchmark {
 
@@ -114,6 +119,12 @@ public final class AgentBenchmark {
                 mesh.add("-Dtessera.orchestrator.backends." + b + ".addresses=" + slm.address());
             }
             mesh.add("-Dtessera.orchestrator.backends.e5-small-v2-q8.addresses=" + mlm.address());
+            for (String prop :
+                    System.getProperty("tessera.bench.orchestrator-props", "").split(",")) {
+                if (!prop.isBlank()) {
+                    mesh.add("-D" + prop.strip());
+                }
+            }
             try (ServiceProcess orchestrator =
                     ServiceProcess.start("orchestrator", jar(root, "orchestrator"), mesh, target)) {
                 orchestrator.awaitReady(Duration.ofMinutes(2));
@@ -142,7 +153,15 @@ public final class AgentBenchmark {
                 for (Task t : tasks.subList(0, Math.min(10, tasks.size()))) {
                     bench.run(bench.tenant(), t, cascade, false);
                 }
+                Set<String> chosen = new HashSet<>();
+                for (String index :
+                        System.getProperty("tessera.bench.configs", "0,1,2,3").split(",")) {
+                    chosen.add(names[Integer.parseInt(index.strip())]);
+                }
                 for (String name : names) {
+                    if (!chosen.contains(name)) {
+                        continue;
+                    }
                     Map<String, Double> before = bench.metrics();
                     List<Result> rs = new ArrayList<>();
                     for (int i = 0; i < tasks.size(); i++) {

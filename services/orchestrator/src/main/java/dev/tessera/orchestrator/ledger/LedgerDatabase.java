@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
 
@@ -59,6 +60,10 @@ public final class LedgerDatabase {
                     .dataSource(ds)
                     .locations("classpath:db/ledger")
                     .table("ledger_schema_history")
+                    // a session lock instead of one inside a transaction: a migration may then build an index
+                    // CONCURRENTLY, and a server that runs every connection in one session (PGlite, in the pgvector
+                    // tests) does not wait on the lock's open transaction
+                    .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
                     .load()
                     .migrate();
         } catch (RuntimeException e) {

@@ -21,8 +21,8 @@ import javax.sql.DataSource;
  *
  * <p>Every method takes the tenant and every statement is conditioned on it, so that no path reads, finds, overwrites
  * or erases another tenant's rows. Retrieval is exact: a tenant's vectors of one embedder are read and ranked by cosine
- * in Java. That is linear in the tenant's rows; docs/agent.md gives the scale where it stops being enough and the
- * pgvector path for PostgreSQL beyond it.
+ * in Java. That is linear in the tenant's rows; docs/agent.md gives the scale where it stops being enough. Beyond
+ * it, on PostgreSQL with pgvector installed, facts are searched through an HNSW index ({@link VectorIndex}).
  */
 public final class Memory {
 
@@ -52,6 +52,7 @@ public final class Memory {
     private final DataSource db;
     private final LongSupplier clock;
     private final int defaultRetentionDays;
+    private final VectorIndex index;
 
     /**
      * @param defaultRetentionDays how long memory is kept for a tenant that has no retention of its own
@@ -60,6 +61,7 @@ public final class Memory {
         this.db = db;
         this.clock = clock;
         this.defaultRetentionDays = defaultRetentionDays;
+        this.index = VectorIndex.open(db).orElse(null);
     }
 
     /**
@@ -67,6 +69,14 @@ public final class Memory {
      * whether the pgvector extension is installed or only available; on H2, nothing.
      */
     public String vectorSearchSupport() {
+        if (index != null) {
+            return "PostgreSQL with pgvector " + index.version() + ": facts are searched through an HNSW index per"
+                    + " embedder (cosine), "
+                    + (index.iterativeScans()
+                            ? "with iterative scans for small tenants"
+                            : "falling back to the exact scan when the tenant filter leaves fewer than k (pgvector"
+                                    + " 0.8 adds iterative scans)");
+        }
         return Transactions.run(db, c -> {
             String product = c.getMetaData().getDatabaseProductName();
             if (!product.toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
@@ -82,9 +92,10 @@ public final class Memory {
                     String installed = rs.getString(1);
                     return installed == null
                             ? "PostgreSQL: pgvector " + rs.getString(2) + " is available but not installed in this"
-                                    + " database; agent memory search is exact (the HNSW path is not built yet)"
-                            : "PostgreSQL: pgvector " + installed + " is installed; agent memory search is still exact"
-                                    + " (the HNSW path is not built yet)";
+                                    + " database (CREATE EXTENSION vector turns the HNSW path on at the next start);"
+                                    + " agent memory search is exact"
+                            : "PostgreSQL: pgvector " + installed + " is older than 0.5.0, which has no HNSW;"
+                                    + " agent memory search is exact";
                 }
             }
         });
@@ -190,6 +201,9 @@ public final class Memory {
      * @return whether it was new
      */
     public boolean remember(String tenant, String runId, String fact, String embedder, float[] vector) {
+        if (index != null) {
+            index.prepare(db, embedder, vector.length);
+        }
         return Transactions.run(db, c -> {
             try (PreparedStatement q =
                     c.prepareStatement("SELECT 1 FROM memory_facts WHERE tenant_id = ? AND fact = ?")) {
@@ -201,9 +215,10 @@ public final class Memory {
                     }
                 }
             }
+            String id = UUID.randomUUID().toString();
             try (PreparedStatement s = c.prepareStatement("INSERT INTO memory_facts (id, tenant_id, fact, embedder,"
                     + " vector, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                s.setString(1, UUID.randomUUID().toString());
+                s.setString(1, id);
                 s.setString(2, tenant);
                 s.setString(3, fact);
                 s.setString(4, embedder);
@@ -212,12 +227,22 @@ public final class Memory {
                 s.setLong(7, clock.getAsLong());
                 s.executeUpdate();
             }
+            if (index != null) {
+                index.store(c, id, vector);
+            }
             return true;
         });
     }
 
     /** The tenant's {@code k} facts closest to {@code query} among those embedded by {@code embedder}, best first. */
     public List<Found> search(String tenant, String embedder, float[] query, int k) {
+        if (index != null) {
+            index.prepare(db, embedder, query.length);
+            Optional<List<Found>> found = Transactions.run(db, c -> index.search(c, tenant, embedder, query, k));
+            if (found.isPresent()) {
+                return found.get();
+            }
+        }
         return Transactions.run(db, c -> {
             PriorityQueue<Found> best = new PriorityQueue<>(Comparator.comparingDouble(Found::similarity));
             try (PreparedStatement q = c.prepareStatement(
