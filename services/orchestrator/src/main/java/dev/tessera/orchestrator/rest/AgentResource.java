@@ -39,6 +39,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
@@ -86,7 +87,16 @@ public class AgentResource {
         OrchestratorService.Call call = call(authorization, requestId, deadline);
         Context.CancellableContext cancellable =
                 TraceParent.within(Context.current(), traceparent, tracestate).withCancellation();
-        http.closeHandler(closed -> cancellable.cancel(null));
+        // a run prepared (and paid for) but not yet started: a client that leaves before the stream starts gets
+        // its reservation back now rather than when the lease expires
+        AtomicReference<AgentService.Prepared> waiting = new AtomicReference<>();
+        http.closeHandler(closed -> {
+            cancellable.cancel(null);
+            AgentService.Prepared left = waiting.getAndSet(null);
+            if (left != null) {
+                agent.abandon(left);
+            }
+        });
         CallScope scope = CallScope.capture(cancellable);
         AgentService.Prepared run;
         try {
@@ -95,7 +105,14 @@ public class AgentResource {
             cancellable.cancel(null);
             throw e;
         }
+        waiting.set(run);
+        if (cancellable.isCancelled() && waiting.getAndSet(null) != null) {
+            agent.abandon(run);
+        }
         StreamingOutput events = out -> {
+            if (waiting.getAndSet(null) == null) {
+                return; // the client left before the stream started, and the run was abandoned
+            }
             try {
                 scope.run(() -> agent.run(run, e -> send(out, e)));
             } finally {
