@@ -106,11 +106,11 @@ def _entity_word(rng):
     """A made-up word for a training entity slot: from revision 4, a quarter of them (from revision 5, 35%, as its
     natural requests add endings) are one of the requests' own words, alone or glued to made-up letters, so that
     copying does not stop at a piece that also ends a request."""
-    if REVISION >= 4 and rng.random() < (0.35 if REVISION >= 5 else 0.25):
+    if REVISION >= 4 and rng.random() < (0.5 if REVISION >= 6 else 0.35 if REVISION >= 5 else 0.25):
         # From revision 6, half of them are words that follow a slot somewhere: run 12 (revision 5) stopped copying
         # a held-out "forest" ("for"+"est") and "meetyou" ("meet"+"you") again, as its new requests end in "for me",
         # "(it's for work)" and the like, and "for" was one template word in 150.
-        followers = REVISION >= 6 and rng.random() < 0.5
+        followers = REVISION >= 6 and rng.random() < 0.7
         word = rng.choice(SLOT_FOLLOWERS if followers else TEMPLATE_WORDS)
         roll = rng.random()
         if roll < 0.4:
