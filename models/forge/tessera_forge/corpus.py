@@ -23,8 +23,8 @@ BEGIN, END, SYSTEM, USER, ASSISTANT, TOOL, TOOL_CALL = SPECIALS
 # words are sometimes the requests' own words ("for", "me", "keep"), alone or glued to letters (revision 3 never
 # copied a held-out "forest" or "keep going": it had only learnt that those pieces end a request). 5: a quarter of
 # training conversations are multi-step tasks (``multi_sample``) and 15% are requests written the way people type
-# them (``_natural``). 6: half of the requests' own words in made-up entities are words that follow a slot or frame a
-# request (``SLOT_FOLLOWERS``), as revision 5's new endings made tool-llm stop copying "forest" and "meetyou" again.
+# them (``_natural``). 6: half of the made-up entity words are the requests' own, 70% of those words that follow a slot
+# or frame a request (``SLOT_FOLLOWERS``), as revision 5's new endings made tool-llm stop copying "forest" and "meetyou".
 REVISION = 6
 
 
@@ -103,13 +103,13 @@ def _template_words():
 
 
 def _entity_word(rng):
-    """A made-up word for a training entity slot: from revision 4, a quarter of them (from revision 5, 35%, as its
+    """A made-up word for a training entity slot: from revision 4, a quarter of them (from revision 5, 35%, and from 6, half, as
     natural requests add endings) are one of the requests' own words, alone or glued to made-up letters, so that
     copying does not stop at a piece that also ends a request."""
     if REVISION >= 4 and rng.random() < (0.5 if REVISION >= 6 else 0.35 if REVISION >= 5 else 0.25):
-        # From revision 6, half of them are words that follow a slot somewhere: run 12 (revision 5) stopped copying
-        # a held-out "forest" ("for"+"est") and "meetyou" ("meet"+"you") again, as its new requests end in "for me",
-        # "(it's for work)" and the like, and "for" was one template word in 150.
+        # From revision 6, 70% of them are words that follow a slot or frame a request: run 12 (revision 5) stopped
+        # copying a held-out "forest" ("for"+"est") and "meetyou" ("meet"+"you") again, as its new requests end in
+        # "for me", "(it's for work)" and the like, and "for" was one template word in 150.
         followers = REVISION >= 6 and rng.random() < 0.7
         word = rng.choice(SLOT_FOLLOWERS if followers else TEMPLATE_WORDS)
         roll = rng.random()
