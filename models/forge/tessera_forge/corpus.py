@@ -103,9 +103,9 @@ def _template_words():
 
 
 def _entity_word(rng):
-    """A made-up word for a training entity slot: from revision 4, a quarter of them (from revision 5, 35%, and from 6, half, as
-    natural requests add endings) are one of the requests' own words, alone or glued to made-up letters, so that
-    copying does not stop at a piece that also ends a request."""
+    """A made-up word for a training entity slot: from revision 4, a quarter of them (from revision 5, 35%, and from
+    6, half, as natural requests add endings) are one of the requests' own words, alone or glued to made-up letters,
+    so that copying does not stop at a piece that also ends a request."""
     if REVISION >= 4 and rng.random() < (0.5 if REVISION >= 6 else 0.35 if REVISION >= 5 else 0.25):
         # From revision 6, 70% of them are words that follow a slot or frame a request: run 12 (revision 5) stopped
         # copying a held-out "forest" ("for"+"est") and "meetyou" ("meet"+"you") again, as its new requests end in
