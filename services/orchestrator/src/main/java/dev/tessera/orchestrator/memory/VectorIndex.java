@@ -36,6 +36,7 @@ import org.jboss.logging.Logger;
 final class VectorIndex {
 
     private static final Logger LOG = Logger.getLogger(VectorIndex.class);
+    private static final String SET_EMBEDDING = "UPDATE memory_facts SET embedding = ?::vector WHERE id = ?";
 
     private final String version;
     private final boolean iterativeScans;
@@ -90,7 +91,7 @@ final class VectorIndex {
 
     /** Writes the fact's vector into the indexed column, in the transaction that inserted the fact. */
     void store(Connection c, String factId, float[] vector) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("UPDATE memory_facts SET embedding = ?::vector WHERE id = ?")) {
+        try (PreparedStatement s = c.prepareStatement(SET_EMBEDDING)) {
             s.setString(1, literal(vector));
             s.setString(2, factId);
             s.executeUpdate();
@@ -192,8 +193,7 @@ final class VectorIndex {
                         literals.add(literal(Vectors.fromBytes(rs.getBytes(2))));
                     }
                 }
-                try (PreparedStatement s =
-                        c.prepareStatement("UPDATE memory_facts SET embedding = ?::vector WHERE id = ?")) {
+                try (PreparedStatement s = c.prepareStatement(SET_EMBEDDING)) {
                     for (int i = 0; i < ids.size(); i++) {
                         s.setString(1, literals.get(i));
                         s.setString(2, ids.get(i));
