@@ -44,7 +44,8 @@ import java.util.UUID;
  * The agent loop end to end through the orchestrator, on the 240 held-out multi-step tasks of
  * models/forge/eval/agent-tasks.jsonl (written apart from the forge's corpus), in four configurations run in the same
  * mesh: the cascade without procedural memory; the cascade recalling recipes (each task run after a sibling task of
- * its shape in the same tenant, whose successful run leaves a recipe); tool-llm alone; and tool-slm alone. For each: task success,
+ * its shape in the same tenant, whose successful run leaves a recipe; the sibling's facts are deleted before the task
+ * runs, so that only procedural memory carries over); tool-llm alone; and tool-slm alone. For each: task success,
  * steps and cost, per shape. And the loop's own overhead per step: a step's wall time less its model call and its tool
  * call, from the orchestrator's metrics.
  *
@@ -170,6 +171,9 @@ public final class AgentBenchmark {
                             Task sibling = sibling(tasks, i);
                             String tenant = bench.tenant();
                             bench.run(tenant, sibling, cascade, true);
+                            // the sibling's facts (seeded and remembered) would answer the task's searches: only
+                            // its recipe, procedural memory, is meant to carry over
+                            bench.forgetFacts(tenant);
                             rs.add(bench.run(tenant, t, cascade, true));
                         } else {
                             Routing routing = name.equals(names[0]) ? cascade : name.equals(names[2]) ? strong : cheap;
@@ -228,6 +232,15 @@ public final class AgentBenchmark {
                                     .build())
                             .getKey());
             return id;
+        }
+
+        /** Deletes the tenant's semantic memory, keeping its runs and recipes. */
+        void forgetFacts(String tenant) throws Exception {
+            try (Connection c = DriverManager.getConnection(pg, "postgres", "");
+                    PreparedStatement s = c.prepareStatement("DELETE FROM memory_facts WHERE tenant_id = ?")) {
+                s.setString(1, tenant);
+                s.executeUpdate();
+            }
         }
 
         /** Writes a task's facts into the tenant's memory, embedded by the MLM as remember would. */
