@@ -25,7 +25,7 @@ BEGIN, END, SYSTEM, USER, ASSISTANT, TOOL, TOOL_CALL = SPECIALS
 # training conversations are multi-step tasks (``multi_sample``) and 15% are requests written the way people type
 # them (``_natural``). 6: half of the made-up entity words are the requests' own, 70% of those words that follow a slot
 # or frame a request (``SLOT_FOLLOWERS``), as revision 5's new endings made tool-llm stop copying "forest" and "meetyou".
-REVISION = 6
+REVISION = 7
 
 
 def _split(items):
@@ -358,7 +358,7 @@ def sample(rng, held_out):
         if roll < MULTI_SHARE:
             turns, calls, _ = multi_sample(rng, False)
             return turns, calls[0]
-        if roll < MULTI_SHARE + NATURAL_SHARE:
+        if roll < MULTI_SHARE + (NATURAL_SHARE_7 if REVISION >= 7 else NATURAL_SHARE):
             return _assemble(rng, *_natural(_Sides(rng, False)))
     s = _Sides(rng, held_out)
     return _assemble(rng, *_conversation(s))
@@ -393,6 +393,9 @@ def _assemble(rng, request, tool, arguments, result, final):
 
 MULTI_SHARE = 0.25
 NATURAL_SHARE = 0.15
+# Revision 7 doubles the natural share: at 15%, run 14 still copied numbers badly in natural arithmetic ("45 X 12"
+# became 45-45, "0.2 + 0.7" became 0.2+9), a calculator request being 3% of its training conversations.
+NATURAL_SHARE_7 = 0.30
 
 # (request, expression) over numbers a, b, c (integers), d, e (decimals) and n (small)
 NATURAL_ARITH = [
@@ -469,7 +472,9 @@ def _natural(s):
     # Balanced so that no surface feature decides the tool: run 10 (weights 4 calc, 1.5 remember, no segment) sent
     # requests with numbers to the calculator ("memorise: train seat 14A" -> 141^2) and most "remember ..." to search.
     kind = rng.choices(["calc", "search", "remember", "draw", "read", "segment", "rough"],
-                       weights=[3, 2, 3, 1, 1, 2, 3])[0]
+                       weights=[5, 2, 3, 1, 2, 3, 3] if REVISION >= 7 else [3, 2, 3, 1, 1, 2, 3])[0]
+    if REVISION >= 7 and kind in ("calc", "read", "segment") and rng.random() < 0.6:
+        return _natural_7(s, kind)
     if kind == "calc":
         request, expression = rng.choice(NATURAL_ARITH)
         numbers = {"a": rng.randint(2, 999), "b": rng.randint(2, 999), "c": rng.randint(2, 99), "d": _decimal(rng),
@@ -514,6 +519,165 @@ def _natural(s):
     request, tool, arguments, result, final = _conversation(s)
     copied = [str(v) for v in arguments.values()]
     return _roughen(s, request, copied), tool, arguments, result, final
+
+
+# ---- revision 7: arithmetic, reading and segmenting the way people write them ----
+# Numbers come as people write them (thousands separators, money with its cents and a currency mark), and a word
+# form is now and then followed by its symbolic form in brackets, which is what the expression copies. The lists stay
+# out of SLOT_FOLLOWERS so that revision 6 draws exactly what it drew.
+NATURAL_ARITH_7 = [
+    ("{a} x {b}", "{a}*{b}"), ("{a} X {b}", "{a}*{b}"), ("{a}x{b}", "{a}*{b}"), ("{a} \u00d7 {b}", "{a}*{b}"),
+    ("{a} * {b}", "{a} * {b}"), ("{a}*{b}", "{a}*{b}"), ("{a} times {b}", "{a}*{b}"), ("{m} multiply {n}", "{m}*{n}"),
+    ("{a} multiplied by {b}", "{a}*{b}"), ("the product of {a} and {b}", "{a}*{b}"), ("multiply {m} by {n}", "{m}*{n}"),
+    ("{a} / {b}", "{a} / {b}"), ("{a}/{n}", "{a}/{n}"), ("{a} divided by {b}", "{a}/{b}"), ("{a} \u00f7 {n}", "{a}/{n}"),
+    ("divide {a} by {n}", "{a}/{n}"), ("{m} split between {n} {people}", "{m}/{n}"), ("{m} between {n} {people}", "{m}/{n}"),
+    ("{a} over {n}", "{a}/{n}"),
+    ("{a} + {b}", "{a} + {b}"), ("{a}+{b}", "{a}+{b}"), ("{a} plus {b}", "{a}+{b}"), ("the sum of {a} and {b}", "{a}+{b}"),
+    ("sum of {a}, {b} and {c}", "{a}+{b}+{c}"), ("{a} + {b} + {c} + {d}", "{a} + {b} + {c} + {d}"),
+    ("add up {a}, {b}, {c} and {d}", "{a}+{b}+{c}+{d}"), ("{m} + {k}", "{m} + {k}"), ("{m} plus {k}", "{m}+{k}"),
+    ("{a} - {b}", "{a} - {b}"), ("{a}-{b}", "{a}-{b}"), ("{a} minus {b}", "{a}-{b}"), ("take {b} away from {a}", "{a}-{b}"),
+    ("the difference between {a} and {b}", "{a}-{b}"), ("i have {a} and spend {b}, what's left", "{a}-{b}"),
+    ("{m} minus {k}", "{m}-{k}"), ("{m} - {k}", "{m} - {k}"),
+    ("{p}% of {a}", "{p}%*{a}"), ("{p} percent of {m}", "{p}%*{m}"), ("{p} per cent of {a}", "{p}%*{a}"),
+    ("{p}% tip on {m}", "{p}%*{m}"), ("{p}% of {m}", "{p}%*{m}"),
+    ("{n} {items} at {m} each", "{n}*{m}"), ("{n} {items} at {m}", "{n}*{m}"), ("{n} {items} for {m} each", "{n}*{m}"),
+    ("{m} {per} for {n} {periods}", "{m}*{n}"), ("{m} {per}, {n} {periods}", "{m}*{n}"),
+    ("the average of {a}, {b} and {c}", "({a}+{b}+{c})/3"), ("average of {a} and {b}", "({a}+{b})/2"),
+    ("{n} to the power of {e}", "{n}^{e}"), ("{n}^{e}", "{n}^{e}"), ("{a} squared", "{a}^2"), ("square of {a}", "{a}^2"),
+    ("({a} + {b}) * {n}", "({a} + {b}) * {n}"), ("{a} * ({b} - {c})", "{a} * ({b} - {c})"),
+    ("({a} + {b} + {c}) / {n}", "({a} + {b} + {c}) / {n}"),
+]
+NATURAL_CALC_7 = [
+    "what do i get for {q}", "Please tell me the result of {q}", "result of {q}?", "could you please calculate {q} for me",
+    "need a number quick: {q}", "help me with {q}", "{q} - what's the answer?", "answer to {q}", "quick sum: {q}",
+    "{q} =", "{q}=?", "pls calc {q}", "can you do {q} for me", "how much is that: {q}", "what does {q} come to",
+    "I was doing my budget, what is {q}", "calculate {q}, in a hurry", "whats {q} again", "how much would {q} be",
+    "{q} pls", "i need to know {q}", "work out {q} for me please, long day", "hey whats {q}", "Quick question: {q}?",
+    "so {q} is how much?", "what's {q} exactly", "how much is {q}", "{q}", "{q}?", "calc {q}",
+]
+ITEMS_7 = ["coffees", "tickets", "shirts", "books", "pizzas", "chairs", "lessons", "nights", "beers", "bus rides",
+           "stamps", "plants", "pens", "sandwiches", "movie tickets", "bottles"]
+GROUPS_7 = ["people", "friends", "of us", "kids", "ways", "colleagues"]
+PERIODS_7 = [("a month", "months"), ("a week", "weeks"), ("a day", "days"), ("per hour", "hours"), ("a year", "years")]
+CURRENCIES_7 = [("$", ""), ("\u20ac", ""), ("\u00a3", ""), ("", " dollars"), ("", " euros"), ("", " pounds"),
+                ("", " bucks"), ("", " EUR")]
+READ_7 = [
+    "what does the {obj} in {pic} {i} say", "read the {obj} in {i}", "what's written on the {obj} in {i}",
+    "transcribe the {obj} in {pic} {i}", "extract the text from {pic} {i}", "pull the text out of {i}",
+    "get the text from {pic} {i}", "whats written in {pic} {i}", "tell me what the {obj} in {i} says",
+    "OCR on {i} please", "can you read what's on {i}", "read this {pic}: {i}", "text from {i}",
+    "{i}: what does it say", "what text is on the {obj} in {pic} {i}", "read {pic} {i}", "ocr {pic} {i}",
+]
+READ_OBJECTS_7 = ["sign", "label", "receipt", "whiteboard", "poster", "menu", "note", "screen", "letter", "ticket",
+                  "card", "page", "board", "banner", "plate", "handwriting"]
+PICTURES_7 = ["image", "photo", "picture", "pic", "img", "scan", "screenshot", "image id", "file", "frame"]
+SEGMENT_7 = [
+    "{verb} the {thing} at {pt} in {pic} {i}", "in {pic} {i}, {verb} the {thing} at {pt}", "{verb} {pt} in {i}",
+    "{verb} whatever is at {pt} in {pic} {i}", "could you {verb} the {thing} at {pt} in {i}? I need it later",
+    "{verb} the {thing} in {i}, it's at {pt}", "get me a mask of the {thing} at {pt} in {pic} {i}",
+    "{i}: {verb} the {thing} at {pt}", "mask at {pt} in {i}", "{verb} object at {pt} of {i}",
+    "point {pt} in {i}, {verb} it", "in {i} {verb} the {thing} at {pt}", "{verb} the {thing}, {pt}, in {pic} {i}",
+]
+SEGMENT_VERBS_7 = ["segment", "cut out", "mask", "select", "outline", "isolate", "separate", "mask out"]
+SEGMENT_THINGS_7 = ["dog", "cup", "car", "person", "tree", "bottle", "cat", "chair", "bike", "umbrella", "lamp", "bag",
+                    "object", "thing", "item", "face", "sign", "plant", "boat", "house"]
+POINTS_7 = ["{x},{y}", "{x}, {y}", "({x}, {y})", "({x},{y})", "x={x} y={y}", "x={x}, y={y}", "x {x} y {y}",
+            "{x} {y}", "{x}/{y}", "point {x} {y}", "point ({x}, {y})", "[{x}, {y}]", "point {x},{y}"]
+
+
+def _integer_7(rng):
+    """(as written, as the expression copies it): mostly up to 999, a third up to 9,999, thousands often with a comma."""
+    roll = rng.random()
+    value = rng.randint(2, 99) if roll < 0.25 else rng.randint(2, 999) if roll < 0.65 else rng.randint(1000, 9999)
+    written = f"{value:,}" if value >= 1000 and rng.random() < 0.4 else str(value)
+    return written, str(value)
+
+
+def _money_7(rng):
+    """A price: cents kept as written (3.40, 72.50), a currency mark a third of the time."""
+    roll = rng.random()
+    if roll < 0.45:
+        number = f"{rng.randint(0, 199)}.{rng.randint(0, 99):02d}"
+    elif roll < 0.6:
+        number = f"{rng.randint(0, 99)}.{rng.randint(1, 9)}"
+    else:
+        number = str(rng.randint(2, 2500))
+    written = number
+    if rng.random() < 0.35:
+        before, after = rng.choice(CURRENCIES_7)
+        written = before + number + after
+    return written, number
+
+
+def _natural_image_id(rng):
+    """Image ids as people's files are named: receipt42, menu-3, bill_march, 00fa31, 5521x, k9k9, scan_0091, p0."""
+    word = rng.choice([_word(rng, False)[:rng.randint(2, 7)], rng.choice(THINGS[0]), rng.choice(NOUNS[0])])
+    roll = rng.randrange(9)
+    if roll == 0:
+        return word + str(rng.randint(0, 999))
+    if roll == 1:
+        return f"{word}-{rng.randint(0, 99)}"
+    if roll == 2:
+        return f"{word}{rng.choice(['-', '_'])}{_word(rng, False)[:rng.randint(3, 6)]}"
+    if roll == 3:
+        return "".join(rng.choice("0123456789abcdef") for _ in range(rng.randint(4, 8)))
+    if roll == 4:
+        return str(rng.randint(1, 99999)) + rng.choice("abcdefghijklmnopqrstuvwxyz")
+    if roll == 5:
+        piece = rng.choice("abcdefghijklmnopqrstuvwxyz") + str(rng.randint(0, 9))
+        return piece * 2 if rng.random() < 0.5 else piece + rng.choice("abcdefghijklmnopqrstuvwxyz") + str(
+            rng.randint(0, 99))
+    if roll == 6:
+        return f"{rng.choice(['img', 'scan', 'photo', 'doc', 'pic', 'shot', 'frame'])}{rng.choice(['-', '_', ''])}" \
+               f"{rng.randint(0, 9999):0{rng.choice([1, 2, 4])}d}"
+    if roll == 7:
+        return f"{word}-{_word(rng, False)[:rng.randint(3, 5)]}-{rng.randint(0, 99)}"
+    return rng.choice("abcdefghijklmnopqrstuvwxyz") + (str(rng.randint(0, 9)) if rng.random() < 0.6 else "")
+
+
+def _natural_7(s, kind):
+    """Revision 7's natural calculator, read_text and segment requests: (request, tool, arguments, result, final)."""
+    rng = s.rng
+    if kind == "calc":
+        request, expression = rng.choice(NATURAL_ARITH_7)
+        written, copied = {}, {}
+        for key in "abcd":
+            written[key], copied[key] = _integer_7(rng)
+        for key in "mk":
+            written[key], copied[key] = _money_7(rng)
+        small = str(rng.randint(2, 12))
+        percent = rng.choice([str(rng.randint(1, 99)), f"{rng.randint(1, 30)}.5"])
+        exponent = str(rng.randint(2, 5))
+        period = rng.choice(PERIODS_7)
+        for mapping in (written, copied):
+            mapping.update(n=small, p=percent, e=exponent, items=rng.choice(ITEMS_7), people=rng.choice(GROUPS_7),
+                           per=period[0], periods=period[1])
+        q, expression = request.format(**written), expression.format(**copied)
+        if rng.random() < 0.15 and re.search(r"[a-z]", request.replace("{", "").replace("}", "")):
+            # a word form followed by the symbolic form it means, which is what gets copied
+            space = rng.choice(["", " "])
+            symbolic = expression if "(" in expression else re.sub(r"\s*([-+*/])\s*", rf"{space}\1{space}", expression)
+            q, expression = f"{q} ({symbolic})", symbolic
+        value = _natural_value(expression)
+        text = rng.choice(NATURAL_CALC_7).format(q=q)
+        text = _roughen(s, text, [expression])
+        if rng.random() < 0.08:
+            text = text.upper()  # a request typed with caps lock on; digits and operators are unchanged
+        return text, "calculator", {"expression": expression}, value, f"It is {value}."
+    image = _natural_image_id(rng)
+    fields = {"i": image, "pic": rng.choice(PICTURES_7)}
+    if kind == "read":
+        fields["obj"] = rng.choice(READ_OBJECTS_7)
+        text = s.pick(SIGNS)
+        return _roughen(s, rng.choice(READ_7).format(**fields), [image]), "read_text", {"image_id": image}, text, \
+            f"It says \"{text}\"."
+    small = rng.random() < 0.2
+    x, y = (rng.randint(0, 99), rng.randint(0, 99)) if small else (rng.randint(0, 1023), rng.randint(0, 767))
+    fields.update(verb=rng.choice(SEGMENT_VERBS_7), thing=rng.choice(SEGMENT_THINGS_7),
+                  pt=rng.choice(POINTS_7).format(x=x, y=y))
+    pixels = rng.randint(100, 90000)
+    return _roughen(s, rng.choice(SEGMENT_7).format(**fields), [image]), "segment", \
+        {"image_id": image, "point": [x, y]}, f"mask with {pixels} pixels", f"Done: the mask covers {pixels} pixels."
 
 
 def _typo(rng, word):
