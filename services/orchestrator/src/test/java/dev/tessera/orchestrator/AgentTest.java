@@ -514,6 +514,36 @@ class AgentTest {
     }
 
     @Test
+    void an_agent_step_is_judged_by_the_agents_own_cascade_threshold() {
+        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        double forAgents = config.getValue("tessera.orchestrator.agent.cascade-min-mean-logprob", Double.class);
+        double forRequests = config.getValue("tessera.orchestrator.routing.cascade.min-mean-logprob", Double.class);
+        assertThat(forAgents).isLessThan(forRequests);
+        Tenant t = tenant(50_000_000);
+        List<Double> keptCheap = new ArrayList<>();
+        for (String goal : List.of(
+                "multiply 33 by 22, then save to memory that Odalys ordered that many tickets",
+                "calc 81 x 18 and keep the answer in memory: it's Odalys's count of lamps",
+                "Remember that Jovan lives in Hobart and that Leopold lives in Ljubljana, then tell me where Leopold lives",
+                "whats 15% of 240, then remember it as the tip",
+                "look up the boiler service in my notes, then note that it is booked",
+                "compute 1,250 - 375 and save the result as what is left")) {
+            for (RunEvent e : events(
+                    t,
+                    run(goal, "calculator", "remember", "search_memory")
+                            .setRecallRecipes(false)
+                            .build())) {
+                if (e.hasThought() && e.getThought().getModel().equals("tool-slm")) {
+                    keptCheap.add(e.getThought().getMeanLogprob());
+                }
+            }
+        }
+        assertThat(keptCheap).isNotEmpty().allSatisfy(lp -> assertThat(lp).isGreaterThanOrEqualTo(forAgents));
+        // a cheap answer that a single request would have escalated was kept: the agent's threshold judged it
+        assertThat(keptCheap).as("tool-slm's kept steps' mean logprobs").anyMatch(lp -> lp < forRequests);
+    }
+
+    @Test
     void the_same_run_streams_over_rest_as_server_sent_events() throws Exception {
         Tenant t = tenant(10_000_000);
         String base = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("test.url", String.class);

@@ -11,6 +11,7 @@ import dev.tessera.orchestrator.ledger.Ledger;
 import dev.tessera.orchestrator.ledger.Reservation;
 import dev.tessera.orchestrator.mapping.RequestMapper;
 import dev.tessera.orchestrator.memory.Memory;
+import dev.tessera.orchestrator.routing.CascadeJudge;
 import dev.tessera.orchestrator.routing.Demand;
 import dev.tessera.orchestrator.routing.Policy;
 import dev.tessera.orchestrator.routing.RoutePlan;
@@ -132,6 +133,7 @@ public class AgentService {
     private final ToolRegistry registry;
     private final MemoryEmbedder embedder;
     private final OrchestratorConfig.Agent limits;
+    private final CascadeJudge cascade;
     private final Duration leaseMargin;
     private final MeterRegistry meters;
     /** Stores runs' events behind them; bounded, and the runs' order is kept by chaining each run's writes. */
@@ -160,6 +162,7 @@ public class AgentService {
         this.registry = registry;
         this.embedder = embedder;
         this.limits = config.agent();
+        this.cascade = new CascadeJudge(limits.cascadeMinMeanLogprob());
         this.leaseMargin = config.ledger().leaseMargin();
         this.meters = meters;
     }
@@ -437,7 +440,7 @@ public class AgentService {
             Routed<GenerateResponse> routed;
             List<AgentEvent.StepCharge> stepCharges = new ArrayList<>();
             try {
-                routed = service.generatePaid(run.call, request, plan);
+                routed = service.generatePaid(run.call, request, plan, cascade);
             } catch (OrchestratorService.ReceiptedFailure f) {
                 pay(policyCharges(f.receipt().attempts()));
                 return Optional.of(failedStep(f.getCause()));

@@ -101,7 +101,7 @@ public class OrchestratorService {
         }
         RoutePlan plan = router.plan(demand, route, call.field());
         Reservation reservation = reserve(call, plan.reserveMicros(), longest(plan));
-        Run run = new Run();
+        Run run = new Run(judge);
         try {
             run.generate(call, request, withMetadata(request, call), plan);
         } finally {
@@ -116,7 +116,16 @@ public class OrchestratorService {
      * the charges come back in the receipt's attempts for the caller to commit. A failure carries its receipt too.
      */
     public Routed<GenerateResponse> generatePaid(Call call, GenerateRequest request, RoutePlan plan) {
-        Run run = new Run();
+        return generatePaid(call, request, plan, judge);
+    }
+
+    /**
+     * As {@link #generatePaid(Call, GenerateRequest, RoutePlan)}, with the cascade judged by {@code cascadeJudge}: an
+     * agent step is calibrated apart from a single request.
+     */
+    public Routed<GenerateResponse> generatePaid(
+            Call call, GenerateRequest request, RoutePlan plan, CascadeJudge cascadeJudge) {
+        Run run = new Run(cascadeJudge);
         run.generate(call, request, withMetadata(request, call), plan);
         Reservation unheld =
                 new Reservation("", call.requestId(), call.caller().payer(), plan.reserveMicros(), 0, List.of());
@@ -165,7 +174,7 @@ public class OrchestratorService {
             slowestRoute = d.compareTo(slowestRoute) > 0 ? d : slowestRoute;
         }
         Reservation reservation = reserve(call, embedWorst + dearest, longest.plus(slowestRoute));
-        Run run = new Run();
+        Run run = new Run(judge);
         RoutePlan chosen;
         String routeName;
         double similarity = 0;
@@ -216,10 +225,15 @@ public class OrchestratorService {
 
     /** What one routed generation did: the attempts made and their charges, the answer kept, the last failure. */
     private final class Run {
+        final CascadeJudge cascadeJudge;
         final List<Attempt> attempts = new ArrayList<>();
         final List<Charge> charges = new ArrayList<>();
         GenerateResponse kept;
         Throwable last;
+
+        Run(CascadeJudge cascadeJudge) {
+            this.cascadeJudge = cascadeJudge;
+        }
 
         void generate(Call call, GenerateRequest request, GenerateRequest forwarded, RoutePlan plan) {
             int keptAt = -1;
@@ -242,14 +256,14 @@ public class OrchestratorService {
                 charges.add(new Charge(b.name(), cost));
                 boolean last = c == plan.candidates().get(plan.candidates().size() - 1);
                 if (plan.cascade() && !last) {
-                    var why = judge.reject(request, answer);
+                    var why = cascadeJudge.reject(request, answer);
                     if (why.isPresent()) {
                         attempts.add(attempt(c, Outcome.ESCALATED, "not accepted: " + why.get(), cost, usage, start));
                         kept = answer;
                         keptAt = attempts.size() - 1;
                         continue;
                     }
-                    attempts.add(attempt(c, Outcome.ANSWERED, accepted(), cost, usage, start));
+                    attempts.add(attempt(c, Outcome.ANSWERED, accepted(cascadeJudge), cost, usage, start));
                 } else {
                     attempts.add(attempt(c, Outcome.ANSWERED, c.reason(), cost, usage, start));
                 }
@@ -542,7 +556,7 @@ public class OrchestratorService {
         return attempt(c, Outcome.FAILED, BackendFailures.describe(e), 0, Attempt.NONE, start);
     }
 
-    private String accepted() {
+    private static String accepted(CascadeJudge judge) {
         return "cascade: accepted (tool call valid, mean logprob at or above " + judge.threshold() + ")";
     }
 
