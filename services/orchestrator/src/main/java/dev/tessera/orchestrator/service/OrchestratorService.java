@@ -113,15 +113,8 @@ public class OrchestratorService {
     /**
      * One generation paid from money the caller already holds (an agent run's reservation): the plan's candidates are
      * called as {@link #generate} calls them, with fallback and the cascade, but nothing is reserved or committed here;
-     * the charges come back in the receipt's attempts for the caller to commit. A failure carries its receipt too.
-     */
-    public Routed<GenerateResponse> generatePaid(Call call, GenerateRequest request, RoutePlan plan) {
-        return generatePaid(call, request, plan, judge);
-    }
-
-    /**
-     * As {@link #generatePaid(Call, GenerateRequest, RoutePlan)}, with the cascade judged by {@code cascadeJudge}: an
-     * agent step is calibrated apart from a single request.
+     * the charges come back in the receipt's attempts for the caller to commit. A failure carries its receipt too. The
+     * cascade is judged by {@code cascadeJudge}, because an agent step is calibrated apart from a single request.
      */
     public Routed<GenerateResponse> generatePaid(
             Call call, GenerateRequest request, RoutePlan plan, CascadeJudge cascadeJudge) {
