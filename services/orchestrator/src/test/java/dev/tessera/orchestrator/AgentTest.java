@@ -14,7 +14,6 @@ import dev.tessera.orchestrator.grpc.v1.ForgetMemoryResponse;
 import dev.tessera.orchestrator.grpc.v1.GetRunRequest;
 import dev.tessera.orchestrator.grpc.v1.GetRunResponse;
 import dev.tessera.orchestrator.grpc.v1.GetSpendRequest;
-import dev.tessera.orchestrator.grpc.v1.ListBudgetsRequest;
 import dev.tessera.orchestrator.grpc.v1.Period;
 import dev.tessera.orchestrator.grpc.v1.RunAgentRequest;
 import dev.tessera.orchestrator.grpc.v1.RunEnd;
@@ -133,10 +132,7 @@ class AgentTest {
     }
 
     private long held(String tenant) {
-        return admin
-                .listBudgets(ListBudgetsRequest.newBuilder().setTenant(tenant).build())
-                .getBudgetsList()
-                .stream()
+        return MeshClient.settledBudgets(admin, tenant).stream()
                 .mapToLong(b -> b.getReservedMicros())
                 .sum();
     }

@@ -12,7 +12,6 @@ import dev.tessera.orchestrator.grpc.v1.CreateApiKeyResponse;
 import dev.tessera.orchestrator.grpc.v1.CreateTenantRequest;
 import dev.tessera.orchestrator.grpc.v1.GetSpendRequest;
 import dev.tessera.orchestrator.grpc.v1.ListApiKeysRequest;
-import dev.tessera.orchestrator.grpc.v1.ListBudgetsRequest;
 import dev.tessera.orchestrator.grpc.v1.Outcome;
 import dev.tessera.orchestrator.grpc.v1.Period;
 import dev.tessera.orchestrator.grpc.v1.Receipt;
@@ -229,9 +228,7 @@ class MoneyTest {
         assertThat(exhausted.get()).isGreaterThanOrEqualTo(300);
         assertThat(ok.get() + full.get() + exhausted.get()).isEqualTo(500);
         assertThat(ok.get()).isPositive().isLessThanOrEqualTo(100);
-        var budget = admin.listBudgets(
-                        ListBudgetsRequest.newBuilder().setTenant(t).build())
-                .getBudgets(0);
+        var budget = MeshClient.settledBudgets(admin, t).get(0);
         assertThat(budget.getSpentMicros()).isEqualTo(ok.get()).isLessThanOrEqualTo(100);
         assertThat(budget.getReservedMicros()).isZero();
         List<SpendRow> spend = admin.getSpend(
@@ -267,9 +264,7 @@ class MoneyTest {
                 Status.Code.INVALID_ARGUMENT,
                 "inputs[0]",
                 () -> embeddings.embed(EmbedRequest.newBuilder().addInputs("").build()));
-        var budget = admin.listBudgets(
-                        ListBudgetsRequest.newBuilder().setTenant(t).build())
-                .getBudgets(0);
+        var budget = MeshClient.settledBudgets(admin, t).get(0);
         assertThat(budget.getSpentMicros()).isZero();
         assertThat(budget.getReservedMicros()).isZero();
         assertThat(admin.getSpend(GetSpendRequest.newBuilder().setTenant(t).build())
@@ -309,9 +304,7 @@ class MoneyTest {
                 "",
                 () -> text.withDeadlineAfter(80, TimeUnit.MILLISECONDS).generate(story));
 
-        var budget = admin.listBudgets(
-                        ListBudgetsRequest.newBuilder().setTenant(t).build())
-                .getBudgets(0);
+        var budget = MeshClient.settledBudgets(admin, t).get(0);
         assertThat(budget.getSpentMicros()).isZero();
         assertThat(budget.getReservedMicros()).isZero();
     }

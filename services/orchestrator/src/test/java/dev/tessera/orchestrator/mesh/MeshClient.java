@@ -1,6 +1,9 @@
 package dev.tessera.orchestrator.mesh;
 
+import dev.tessera.orchestrator.grpc.v1.AdminGrpc;
+import dev.tessera.orchestrator.grpc.v1.Budget;
 import dev.tessera.orchestrator.grpc.v1.ListBackendsRequest;
+import dev.tessera.orchestrator.grpc.v1.ListBudgetsRequest;
 import dev.tessera.orchestrator.grpc.v1.OrchestratorGrpc;
 import dev.tessera.orchestrator.grpc.v1.Receipt;
 import io.grpc.CallOptions;
@@ -19,6 +22,7 @@ import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -96,6 +100,29 @@ public final class MeshClient implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new IllegalStateException("backends not healthy after " + timeout + ": " + last);
+    }
+
+    /**
+     * The tenant's budgets once no reservation is held. The orchestrator answers before its ledger closes the
+     * request's reservation (the money stays held until the commit lands), and a client whose own deadline ended
+     * the call hears nothing of the orchestrator's cleanup, so a test reads the ledger after it settles.
+     */
+    public static List<Budget> settledBudgets(AdminGrpc.AdminBlockingStub admin, String tenant) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            List<Budget> budgets = admin.listBudgets(
+                            ListBudgetsRequest.newBuilder().setTenant(tenant).build())
+                    .getBudgetsList();
+            if (budgets.stream().allMatch(b -> b.getReservedMicros() == 0) || System.nanoTime() > end) {
+                return budgets;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return budgets;
+            }
+        }
     }
 
     @Override
