@@ -125,7 +125,9 @@ class AgentTest {
                 .toList();
     }
 
+    /** What the tenant's spend rows hold once its reservations are closed (commits land after the answer). */
     private long spent(String tenant) {
+        MeshClient.settledBudgets(admin, tenant);
         return admin.getSpend(GetSpendRequest.newBuilder().setTenant(tenant).build()).getRowsList().stream()
                 .mapToLong(SpendRow::getChargedMicros)
                 .sum();
