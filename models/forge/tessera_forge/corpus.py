@@ -25,7 +25,7 @@ BEGIN, END, SYSTEM, USER, ASSISTANT, TOOL, TOOL_CALL = SPECIALS
 # training conversations are multi-step tasks (``multi_sample``) and 15% are requests written the way people type
 # them (``_natural``). 6: half of the made-up entity words are the requests' own, 70% of those words that follow a slot
 # or frame a request (``SLOT_FOLLOWERS``), as revision 5's new endings made tool-llm stop copying "forest" and "meetyou".
-REVISION = 7
+REVISION = 8
 
 
 def _split(items):
@@ -472,8 +472,15 @@ def _natural(s):
     # Balanced so that no surface feature decides the tool: run 10 (weights 4 calc, 1.5 remember, no segment) sent
     # requests with numbers to the calculator ("memorise: train seat 14A" -> 141^2) and most "remember ..." to search.
     kind = rng.choices(["calc", "search", "remember", "draw", "read", "segment", "rough"],
-                       weights=[5, 2, 3, 1, 2, 3, 3] if REVISION >= 7 else [3, 2, 3, 1, 1, 2, 3])[0]
-    if REVISION >= 7 and kind in ("calc", "read", "segment") and rng.random() < 0.6:
+                       weights=[5, 3, 5, 1, 2, 2, 3] if REVISION >= 8 else [5, 2, 3, 1, 2, 3, 3] if REVISION >= 7
+                       else [3, 2, 3, 1, 1, 2, 3])[0]
+    if REVISION >= 8 and kind in ("calc", "search", "remember"):
+        roll = rng.random()
+        if roll < (0.3 if kind == "calc" else 0.0):
+            return _natural_7(s, kind)
+        if roll < 0.65:
+            return _natural_8(s, kind)
+    elif REVISION >= 7 and kind in ("calc", "read", "segment") and rng.random() < 0.6:
         return _natural_7(s, kind)
     if kind == "calc":
         request, expression = rng.choice(NATURAL_ARITH)
@@ -680,6 +687,269 @@ def _natural_7(s, kind):
         {"image_id": image, "point": [x, y]}, f"mask with {pixels} pixels", f"Done: the mask covers {pixels} pixels."
 
 
+
+# ---- revision 8: remembering, searching and word problems the way people write them ----
+# Run 15 (revision 7) sent half of the requests to remember elsewhere ("remember that my car insurance renews in
+# March" -> search_memory "my car"): its facts came from eleven shapes, so a fact it had never seen the shape of read
+# as a topic. It cut search topics after their first word ("the ski trip" -> "the ski"), as natural topics were mostly
+# one or two bare words, and it could not write a word problem's expression ("14 boxes with 24 eggs in each" ->
+# 14^2). Revision 8 draws facts from many shapes and words (half of them made up, so copying is the only strategy),
+# topics as noun phrases with their article or owner, arithmetic whose operation is only described, and numbers
+# written as words. The lists stay out of SLOT_FOLLOWERS so that earlier revisions draw what they drew.
+PREAMBLES_8 = ["ok tessera ", "hey tessera, ", "tessera, ", "Tessera: ", "hi tessera ", "OK Tessera, ",
+               "assistant, ", "yo tessera "]
+REMEMBER_8 = [
+    "remember that {f}", "please remember that {f}", "remember {f}", "remember, {f}", "remember pls: {f}",
+    "pls remember {f}", "record that {f}", "please record that {f}", "record: {f}", "keep this in mind: {f}",
+    "keep in mind {f}", "keep in mind that {f}", "note down that {f}", "note: {f}", "note that {f}",
+    "note for later that {f}", "store that {f}", "store this: {f}", "store this fact, {f}", "save a note: {f}",
+    "save that {f}", "save this for later: {f}", "for future reference, {f}", "for the record, {f}",
+    "jot this down - {f}", "jot down: {f}", "remember for me that {f}", "memorise: {f}", "memorize that {f}",
+    "add to my notes that {f}", "add a note: {f}", "you should remember that {f}", "log that {f}",
+    "make a note that {f}", "make a note: {f}", "can you keep in your memory that {f}", "can you remember that {f}?",
+    "could you remember that {f} for me", "don't let me forget that {f}", "dont forget: {f}",
+    "write this down: {f}", "file this away: {f}", "put this in memory: {f}", "I want you to remember that {f}",
+    "new fact: {f}", "update my notes: {f}", "take a note: {f}", "mental note: {f}", "keep a record that {f}",
+    "please memorise that {f}", "so you remember: {f}", "FYI {f}, remember that", "{f} - remember that please",
+    "{f}. note it down", "{f}, save that", "good to know: {f}. save it", "remember this one: {f}",
+]
+SEARCH_8 = [
+    "did i ever tell u about {t}", "did I tell you about {t}?", "what did i tell you about {t}",
+    "what do you have on {t}", "search for {t}", "could you please retrieve my notes regarding {t}?",
+    "retrieve my notes on {t}", "anything saved re: {t}", "re: {t} - anything saved?",
+    "I need what I stored about {t}, please", "what have I stored about {t}", "what was {t}, check your notes",
+    "check your notes for {t}", "memory?? {t}", "memory: {t}?", "search memory for {t}",
+    "is there anything in memory about {t}", "any saved info on {t}?", "do you remember {t}?", "remind me about {t}",
+    "look up {t} in my notes", "pull up my notes on {t}", "find what I saved about {t}", "search notes: {t}",
+    "search '{t}'", "what's in memory about {t}", "recall my notes on {t}", "check if I saved {t}",
+    "look in memory for {t}", "what did I note down about {t}", "fetch {t} from memory",
+    "show me my notes about {t}", "what do my notes say about {t}", "dig up {t}", "I forgot {t}, did I tell you?",
+    "any info on {t} in your memory?", "search: {t}", "notes about {t}?", "what did we save on {t}",
+    "tell me what you know about {t}", "do we have anything on {t}", "have I told you about {t}?",
+    "what was that about {t}", "can you find {t} in memory", "need my notes: {t}", "{t} - what did I say?",
+]
+TOPICS_8 = ["ski trip", "car service", "parking permit", "quarterly review", "school play", "kitchen renovation",
+            "garage door", "council tax", "bike shed", "printer ink", "holiday budget", "tax advisor", "phone number",
+            "flight number", "hotel booking", "dentist appointment", "birthday present", "spare key", "gate code",
+            "library card", "insurance renewal", "gym membership", "wedding venue", "pet insurance", "boiler code",
+            "train times", "meeting notes", "bank details", "doctor's address", "car registration", "lease end date",
+            "parents' evening", "office address", "wifi password", "alarm code", "locker number", "shoe size",
+            "blood type", "seat number", "booking reference", "delivery slot", "bin day", "water bill",
+            "summer camp", "guest list", "paint colour", "sofa delivery", "visa appointment", "exam results",
+            "night shift", "garden fence", "roof tiles", "chimney sweep", "piano tuner", "moving company"]
+TOPIC_TAILS_8 = ["for {x}", "in {P}", "to {P}", "at {P}", "with {N}", "from {N}", "of the {x}"]
+DETERMINERS_8 = ["", "", "the ", "the ", "my ", "our ", "the new ", "my old ", "{N}'s "]
+RELATIONS_8 = ["niece", "nephew", "cousin", "neighbour", "boss", "aunt", "uncle", "flatmate", "manager", "coach",
+               "landlord", "godson", "sister", "brother", "grandma"]
+TRADES_8 = ["plumber", "electrician", "vet", "dentist", "builder", "cleaner", "babysitter", "gardener", "mechanic",
+            "accountant", "tutor", "hairdresser", "locksmith", "physio", "doctor", "painter", "dog walker"]
+EVENTS_8 = ["quarterly review", "dentist appointment", "parents' evening", "team lunch", "swimming lesson",
+            "book club", "car service", "school trip", "board meeting", "piano recital", "flu jab", "job interview",
+            "eye test", "date night", "football practice", "standup", "house viewing", "haircut", "MOT"]
+VENUES_8 = ["gym", "library", "pharmacy", "post office", "bakery", "swimming pool", "recycling centre", "bank",
+            "corner shop", "museum", "canteen", "market", "clinic", "cafe", "dry cleaner", "garden centre"]
+SPOTS_8 = ["blue drawer", "kitchen cupboard", "glovebox", "top shelf", "garage", "shoe box", "hall cabinet",
+           "red folder", "bedside table", "coat pocket", "shed", "attic", "desk drawer", "car boot", "fruit bowl"]
+ATTRIBUTES_8 = ["shoe size", "blood type", "frequent flyer number", "locker", "flat number", "seat", "membership number",
+                "bike lock code", "passport number", "licence plate", "pin hint", "tax code", "employee number",
+                "ring size", "room number", "table number", "student id"]
+DIETS_8 = ["vegetarian", "vegan", "allergic to nuts", "gluten free", "lactose intolerant", "teetotal",
+           "allergic to cats", "diabetic"]
+TIMES_8 = ["8:45", "10pm", "5pm", "7:40", "noon", "9am", "18:30", "half past six", "6.15", "midnight", "11:00",
+           "2:30pm", "7am"]
+MONTHS_8 = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December"]
+WEEKDAYS_8 = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def _pick_8(s, items):
+    """A real word from ``items``, or half the time a made-up one (one or two words), so that copying decides."""
+    if s.rng.random() < 0.5:
+        return s.rng.choice(items)
+    return " ".join(_entity_word(s.rng) for _ in range(s.rng.choice([1, 1, 2])))
+
+
+def _person_8(s):
+    roll = s.rng.random()
+    return s.pick(PEOPLE) if roll < 0.4 else _name(s.rng, False) if roll < 0.8 else \
+        f"{s.rng.choice(['Dr', 'Mr', 'Ms', 'Mrs'])} {_name(s.rng, False)}"
+
+
+def _code_8(rng):
+    roll = rng.randrange(5)
+    if roll == 0:
+        return f"{rng.randint(0, 9999):04d}"
+    if roll == 1:
+        return str(rng.randint(10, 99999999))
+    if roll == 2:
+        return f"{rng.randint(1, 99)}{rng.choice('ABCDEFGH')}"
+    if roll == 3:
+        return f"{_word(rng, False)}{rng.randint(1, 99)}"
+    return f"{rng.choice('ABCDEFGHKLMPRSTXZ')}{rng.choice('ABCDEFGHKLMPRSTXZ')}{rng.randint(10, 9999)}"
+
+
+def _date_8(rng):
+    day = rng.randint(1, 28)
+    suffix = "st" if day in (1, 21) else "nd" if day in (2, 22) else "rd" if day in (3, 23) else "th"
+    return rng.choice([f"{day} {rng.choice(MONTHS_8)}", f"{rng.choice(MONTHS_8)} {day}", f"the {day}{suffix}",
+                       rng.choice(WEEKDAYS_8), f"next {rng.choice(WEEKDAYS_8)}", f"{rng.choice(WEEKDAYS_8)} morning",
+                       f"{rng.choice(WEEKDAYS_8)}s", rng.choice(MONTHS_8)])
+
+
+def _fact_8(s):
+    """A fact as people state one: many shapes, the words in half the slots made up."""
+    rng = s.rng
+    p, thing, event = _person_8(s), _pick_8(s, THINGS[0]), _pick_8(s, EVENTS_8)
+    shapes = [
+        lambda: f"{p} is {rng.choice(DIETS_8)}", lambda: f"{p} prefers {_pick_8(s, FOODS[0])}",
+        lambda: f"{p} doesn't like {_pick_8(s, FOODS[0])}", lambda: f"I don't eat {_pick_8(s, FOODS[0])}",
+        lambda: f"the {thing} is in the {_pick_8(s, SPOTS_8)}", lambda: f"I left my {thing} in the {_pick_8(s, SPOTS_8)}",
+        lambda: f"the spare {thing} is under the {rng.choice(COLORS[0])} {_pick_8(s, SPOTS_8)}",
+        lambda: f"I parked on level {rng.randint(-3, 9)}" + (f", row {rng.choice('ABCDEFGH')}" if rng.random() < 0.4
+                                                             else ""),
+        lambda: f"my {rng.choice(ATTRIBUTES_8)} is {_code_8(rng)}", lambda: f"the {_pick_8(s, THINGS[0])} code is {_code_8(rng)}",
+        lambda: f"our wifi password is {_code_8(rng)}", lambda: f"the {event} is on {_date_8(rng)}",
+        lambda: f"the {event} moved to {rng.choice(TIMES_8)}", lambda: f"the {event} is at {rng.choice(TIMES_8)}",
+        lambda: f"the {_pick_8(s, VENUES_8)} closes at {rng.choice(TIMES_8)} on {rng.choice(WEEKDAYS_8)}s",
+        lambda: f"the {_pick_8(s, VENUES_8)} opens at {rng.choice(TIMES_8)}",
+        lambda: f"I lent my {thing} to {p}", lambda: f"{p} borrowed my {thing}",
+        lambda: f"my {rng.choice(RELATIONS_8)} is called {_name(rng, False) if rng.random() < 0.6 else p}",
+        lambda: f"the {rng.choice(TRADES_8)} is {p}", lambda: f"the {rng.choice(TRADES_8)}'s name is {p}",
+        lambda: f"the {rng.choice(TRADES_8)} comes on {_date_8(rng)}",
+        lambda: f"{p}'s number is {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+        lambda: f"{p}'s birthday is {_date_8(rng)}", lambda: f"{event} costs {_money_7(rng)[0]}",
+        lambda: f"I ran {rng.randint(2, 42)} km today", lambda: f"I weigh {rng.randint(45, 120)} kg",
+        lambda: f"my {_pick_8(s, THINGS[0])} insurance renews in {rng.choice(MONTHS_8)}",
+        lambda: f"my {_pick_8(s, THINGS[0])} warranty ends in {rng.randint(2025, 2034)}",
+        lambda: f"return the {_pick_8(s, THINGS[0])}s by {_date_8(rng)}",
+        lambda: f"buy {_pick_8(s, THINGS[0])}s for the {_pick_8(s, THINGS[0])}",
+        lambda: f"flight {_code_8(rng)} leaves at {rng.choice(TIMES_8)}",
+        lambda: f"the password hint is '{' '.join(_entity_word(rng) for _ in range(2))}'",
+        lambda: f"the recycling goes out on {rng.choice(WEEKDAYS_8)}s", lambda: f"{p} lives in {s.pick(PLACES)}",
+        lambda: f"the hire car is a {rng.choice(COLORS[0])} {_name(rng, False)}",
+        lambda: f"I owe {p} {_money_7(rng)[0]}", lambda: f"{p} works at {_name(rng, False)}",
+        lambda: f"the kids' school starts at {rng.choice(TIMES_8)}",
+        lambda: f"{event} tickets are in the {_pick_8(s, SPOTS_8)}", lambda: f"my {rng.choice(RELATIONS_8)} likes {_pick_8(s, FOODS[0])}",
+    ]
+    return rng.choice(shapes)()
+
+
+def _topic_8(s):
+    """A search topic as a noun phrase, copied whole with its article or owner: "the ski trip", "my gate code"."""
+    rng = s.rng
+    roll = rng.random()
+    if roll < 0.4:
+        phrase = rng.choice(TOPICS_8)
+    elif roll < 0.75:
+        phrase = " ".join(_entity_word(rng) for _ in range(rng.choice([1, 2, 2, 3])))
+    else:
+        phrase = f"{_pick_8(s, THINGS[0])} {rng.choice(['code', 'number', 'address', 'price', 'booking', 'receipt', 'plan', 'date', 'list', 'notes'])}"
+    if rng.random() < 0.25:
+        tail = rng.choice(TOPIC_TAILS_8)
+        phrase += " " + tail.format(x=_pick_8(s, THINGS[0]), P=s.pick(PLACES), N=_person_8(s))
+    return rng.choice(DETERMINERS_8).format(N=_person_8(s)) + phrase
+
+
+ONES_8 = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+TENS_8 = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def _spoken_8(n):
+    """``n`` (0-999) in words: 7 "seven", 45 "forty-five", 300 "three hundred"."""
+    if n < 20:
+        return ONES_8[n]
+    if n < 100:
+        return TENS_8[n // 10 - 2] + ("" if n % 10 == 0 else "-" + ONES_8[n % 10])
+    rest = n % 100
+    return ONES_8[n // 100] + " hundred" + ("" if rest == 0 else " and " + _spoken_8(rest))
+
+
+# (request, expression): the operation only described, over numbers a, b (integers), m, k (prices), n (small),
+# d, e (decimals with a unit), p (a percentage)
+PROBLEM_FRAMES_8 = ["{q}", "{q}", "{q}?", "hey, {q}", "quick question: {q}", "{q} - can you work it out?",
+                    "pls calc: {q}", "{q}, thanks", "math help: {q}", "can you work this out: {q}"]
+WORD_PROBLEMS_8 = [
+    ("we are {n} and the bill is {m}, what does each of us pay", "{m}/{n}"),
+    ("{n} of us share a bill of {m}, how much each", "{m}/{n}"), ("split {m} {n} ways", "{m}/{n}"),
+    ("what's left of {a} if I take off {b}", "{a}-{b}"), ("I had {m} and spent {k}, how much is left", "{m}-{k}"),
+    ("my salary is {a} and rent is {b}. what remains after rent?", "{a}-{b}"),
+    ("{a} pages, I read {b}, how many left", "{a}-{b}"), ("{a} people, {b} leave, how many stay", "{a}-{b}"),
+    ("{n} boxes with {a} {items} in each, how many {items}", "{n}*{a}"),
+    ("{n} rows of {a} seats, how many seats", "{n}*{a}"), ("{n} packs of {a}, how many in total", "{n}*{a}"),
+    ("if one costs {m}, what do {n} cost", "{n}*{m}"), ("{n} hours at {m} an hour", "{n}*{m}"),
+    ("I walked {d} km on Monday and {e} km on Tuesday, total?", "{d}+{e}"),
+    ("{d} kg and {e} kg, how much together", "{d}+{e}"), ("{d} litres plus {e} litres", "{d}+{e}"),
+    ("a {d} m plank cut into {n} equal pieces, how long is each", "{d}/{n}"),
+    ("how many minutes in {n} hours", "{n}*60"), ("how many seconds in {n} minutes", "{n}*60"),
+    ("how many hours is {a} minutes", "{a}/60"), ("how many days in {n} weeks", "{n}*7"),
+    ("{p}% off {m}, how much is the discount", "{p}%*{m}"), ("a {p}% tip on a bill of {m}", "{p}%*{m}"),
+    ("total of {a} and {b}", "{a}+{b}"), ("{a} and {b} together", "{a}+{b}"), ("{m} and {k} in total", "{m}+{k}"),
+    ("double {a}", "{a}*2"), ("half of {a}", "{a}/2"), ("triple {m}", "{m}*3"), ("a third of {a}", "{a}/3"),
+    ("a quarter of {a}", "{a}/4"), ("twice {m}", "{m}*2"), ("{a} more than {b}", "{b}+{a}"),
+    ("{b} less than {a}", "{a}-{b}"), ("how much more is {a} than {b}", "{a}-{b}"),
+    ("{n} friends each pay {m}, how much altogether", "{n}*{m}"), ("{a} every month for {n} months", "{a}*{n}"),
+    ("I earn {m} an hour and worked {n} hours", "{m}*{n}"), ("{n} times {p}", "{n}*{p}"),
+    ("{p} percent of {a}", "{p}%*{a}"), ("what is {p} percent of {m}", "{p}%*{m}"),
+]
+
+
+def _natural_8(s, kind):
+    """Revision 8's natural requests: remembering, searching, word problems and numbers written as words."""
+    rng = s.rng
+    if kind == "remember":
+        fact = _fact_8(s)
+        text = _roughen(s, rng.choice(REMEMBER_8).format(f=fact), [fact])
+        if rng.random() < 0.06:
+            text, fact = text.upper(), fact.upper()
+        return text, "remember", {"fact": fact}, "saved", "Noted."
+    if kind == "search":
+        topic = _topic_8(s)
+        found = _answer_for_topic(s, topic)
+        text = _roughen(s, rng.choice(SEARCH_8).format(t=topic), [topic])
+        if rng.random() < 0.06:
+            text, topic = text.upper(), topic.upper()
+        return text, "search_memory", {"query": topic}, found, f"From memory: {found}."
+    problem = rng.random() < 0.65
+    request, expression = rng.choice(WORD_PROBLEMS_8 if problem else NATURAL_ARITH_7)
+    written, copied = {}, {}
+    for key in "abcd":
+        written[key], copied[key] = _integer_7(rng)
+    if "{a}-{b}" in expression and int(copied["a"]) < int(copied["b"]):
+        written["a"], written["b"], copied["a"], copied["b"] = written["b"], written["a"], copied["b"], copied["a"]
+    for key in "mk":
+        written[key], copied[key] = _money_7(rng)
+    n, p = rng.randint(2, 12), rng.randint(1, 99)
+    if problem:  # d and e are decimals with a unit
+        for key in "de":
+            written[key] = f"{rng.randint(0, 60)}.{rng.randint(1, 9)}" if rng.random() < 0.7 else str(rng.randint(1, 60))
+            copied[key] = written[key]
+    else:  # as revision 7: e is an exponent
+        written["e"] = copied["e"] = str(rng.randint(2, 5))
+    period = rng.choice(PERIODS_7)
+    for mapping in (written, copied):
+        mapping.update(n=str(n), p=str(p), items=rng.choice(ITEMS_7), people=rng.choice(GROUPS_7), per=period[0],
+                       periods=period[1])
+    copied.update(items=written["items"], people=written["people"])
+    # numbers written as words, which the expression writes as digits; only where words surround them
+    spoken = []
+    if not re.search(r"[-+*/^\u00d7\u00f7]|\}x|x\{|\}X", request):
+        if "{n}" in request and rng.random() < 0.35:
+            written["n"] = _spoken_8(n)
+            spoken.append(written["n"])
+        if "{p} percent" in request and rng.random() < 0.35:
+            written["p"] = _spoken_8(p)
+            spoken.append(written["p"])
+        if "{a}" in request and int(copied["a"]) < 1000 and rng.random() < 0.15:
+            written["a"] = _spoken_8(int(copied["a"]))
+            spoken.append(written["a"])
+    q, expression = request.format(**written), expression.format(**copied)
+    value = _natural_value(expression)
+    frame = rng.choice(PROBLEM_FRAMES_8 if problem else NATURAL_CALC_7)
+    text = _roughen(s, frame.format(q=q), [expression] + spoken)  # number words are kept from typos too
+    return text, "calculator", {"expression": expression}, value, f"It is {value}."
+
+
 def _typo(rng, word):
     i = rng.randrange(len(word) - 1)
     roll = rng.random()
@@ -711,6 +981,9 @@ def _roughen(s, text, copied):
             typos -= 1
         out.append(w)
     text = " ".join(out)
+    if REVISION >= 8 and rng.random() < 0.08:
+        # the assistant addressed by name, as a voice transcript or a chat starts
+        text = rng.choice(PREAMBLES_8) + text
     if rng.random() < 0.4:
         text = text.rstrip(".!")
     if rng.random() < 0.25:
