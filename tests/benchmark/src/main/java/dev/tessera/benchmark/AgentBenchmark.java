@@ -310,7 +310,11 @@ public final class AgentBenchmark {
         }
 
         Map<String, Double> metrics() throws Exception {
-            String body = HttpClient.newHttpClient()
+            // HTTP/1.1: the JDK client's default h2c upgrade misread a 4.5 MB metrics page from the shared port as an
+            // HTTP/2 frame ("Frame type(106) ... exceeds MAX_FRAME_SIZE").
+            String body = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .build()
                     .send(
                             HttpRequest.newBuilder(URI.create("http://" + orchestrator.address() + "/q/metrics"))
                                     .build(),
