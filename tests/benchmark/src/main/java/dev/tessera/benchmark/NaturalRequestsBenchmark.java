@@ -56,7 +56,7 @@ public final class NaturalRequestsBenchmark {
 
     /**
      * The sets, in the order they were written; each was written before any model ran on it, and each one's misses
-     * were read before the next corpus revision (5, 7, 8, 9) was written, so only the last is blind for the committed
+     * were read before the next corpus revision (5, 7, 8, 9, 10) was written, so only the last is blind for the committed
      * models.
      */
     private static final List<String> SETS = List.of(
@@ -64,7 +64,8 @@ public final class NaturalRequestsBenchmark {
             "natural-requests-2.jsonl",
             "natural-requests-3.jsonl",
             "natural-requests-4.jsonl",
-            "natural-requests-5.jsonl");
+            "natural-requests-5.jsonl",
+            "natural-requests-6.jsonl");
 
     /** How many misses a set prints; {@code -Dtessera.bench.misses=1000} prints them all, to study a revision. */
     private static final int MISSES = Integer.getInteger("tessera.bench.misses", 12);
