@@ -84,7 +84,7 @@ def main():
     parser.add_argument("--stop", type=int, help="end after this many steps of a --steps schedule (its checkpoint)")
     parser.add_argument("--fresh", action="store_true",
                         help="draw fresh training conversations for every batch instead of the fixed training split")
-    parser.add_argument("--corpus", type=int, choices=[2, 3, 4, 5, 6, 7, 8, 9], default=corpus.REVISION,
+    parser.add_argument("--corpus", type=int, choices=[2, 3, 4, 5, 6, 7, 8, 9, 10], default=corpus.REVISION,
                         help="the corpus revision to train on (held-out scores always use the current one's split)")
     a = parser.parse_args()
     if a.kind == "manifest":

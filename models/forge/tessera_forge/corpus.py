@@ -26,8 +26,10 @@ BEGIN, END, SYSTEM, USER, ASSISTANT, TOOL, TOOL_CALL = SPECIALS
 # them (``_natural``). 6: half of the made-up entity words are the requests' own, 70% of those words that follow a slot
 # or frame a request (``SLOT_FOLLOWERS``), as revision 5's new endings made tool-llm stop copying "forest" and "meetyou".
 # 7 and 8: natural requests (``_natural_7``, ``_natural_8``). 9: a third of the made-up slot words are English
-# dictionary words, and natural requests are 35% of training (``_natural_9``).
-REVISION = 9
+# dictionary words, and natural requests are 35% of training (``_natural_9``). 10: numbers of four digits and more,
+# often with a thousands comma, in two-fifths of the plain calculator requests, and more quantities only implied
+# (``IMPLIED_10``); held-out requests and tasks are drawn as before.
+REVISION = 10
 
 
 def _split(items):
@@ -220,17 +222,29 @@ _OPS = [("+", ["plus", "added to"]), ("-", ["minus"]), ("*", ["times", "multipli
 
 
 def _arith(s):
+    """(as written, the expression): the digits are copied, so a written thousands comma is dropped."""
     rng = s.rng
     a, b = rng.randint(2, 999), rng.randint(2, 99)
     symbol, words = rng.choice(_OPS)
     kind = rng.randrange(3)
+    wa, wb = str(a), str(b)
+    if REVISION >= 10 and not s.held_out and rng.random() < 0.4:
+        (wa, a), (wb, b) = _large_10(rng, 1000), _large_10(rng, 100) if symbol in "+-" and rng.random() < 0.5 else (wb, b)
     if kind == 0:
-        return f"{a} {rng.choice(words)} {b}", f"{a}{symbol}{b}"
+        return f"{wa} {rng.choice(words)} {wb}", f"{a}{symbol}{b}"
     if kind == 1:
-        return f"{a}{symbol}{b}", f"{a}{symbol}{b}"
+        return f"{wa}{symbol}{wb}", f"{a}{symbol}{b}"
     c = rng.randint(2, 20)
     symbol2, _ = rng.choice(_OPS)
-    return f"({a}{symbol}{b}){symbol2}{c}", f"({a}{symbol}{b}){symbol2}{c}"
+    return f"({wa}{symbol}{wb}){symbol2}{c}", f"({a}{symbol}{b}){symbol2}{c}"
+
+
+def _large_10(rng, low):
+    """A number from ``low`` to under a million (as written, as a number): a thousands comma 70% of the time. Run 17
+    copied 3- to 5-digit numbers without a separator 98-100% of the time and with one 20-23% ("1,480" -> 1080); 4.6% of
+    revision 9's calculator requests held one."""
+    value = rng.randint(low, 99999) if rng.random() < 0.8 else rng.randint(100000, 999999)
+    return (f"{value:,}" if value >= 1000 and rng.random() < 0.7 else str(value)), value
 
 
 def _evaluate(expression):
@@ -479,7 +493,7 @@ def _natural(s):
     kind = rng.choices(["calc", "search", "remember", "draw", "read", "segment", "rough"],
                        weights=[5, 3, 5, 2, 2, 2, 3] if REVISION >= 9 else [5, 3, 5, 1, 2, 2, 3] if REVISION >= 8 else [5, 2, 3, 1, 2, 3, 3] if REVISION >= 7
                        else [3, 2, 3, 1, 1, 2, 3])[0]
-    if REVISION >= 9 and kind != "rough" and rng.random() < 0.45:
+    if REVISION >= 9 and kind != "rough" and rng.random() < (0.6 if REVISION >= 10 else 0.45):
         return _natural_9(s, kind)
     if REVISION >= 8 and kind in ("calc", "search", "remember"):
         roll = rng.random()
@@ -1171,7 +1185,7 @@ def _natural_9(s, kind):
     # calculator
     written, copied = {}, {}
     for key in "abcd":
-        written[key], copied[key] = _integer_9(rng)
+        written[key], copied[key] = _integer_10(rng) if REVISION >= 10 else _integer_9(rng)
     for key in "mkj":
         written[key], copied[key] = _money_7(rng)
     n, q, p, e = rng.randint(2, 12), rng.randint(2, 9), rng.randint(1, 99), rng.randint(2, 5)
@@ -1179,6 +1193,10 @@ def _natural_9(s, kind):
     for mapping in (written, copied):
         mapping.update(n=str(n), q=str(q), p=str(p), e=str(e), items=rng.choice(ITEMS_7),
                        people=rng.choice(GROUPS_7), others=rng.choice(OTHERS_9), per=period[0], periods=period[1])
+    if REVISION >= 10:
+        for key in "uv":
+            written[key] = copied[key] = _measure_10(rng)
+        written["r"] = copied["r"] = f"{rng.randint(0, 2)}.{rng.randint(1, 99):02d}"
     roll = rng.random()
     spoken = []
     if roll < 0.2:
@@ -1196,10 +1214,12 @@ def _natural_9(s, kind):
             x, y, wx, wy = y, x, wy, wx
         q_text, expression = f"{wx} {rng.choice(words)} {wy}", f"{x}{op}{y}"
     else:
-        request, expression = rng.choice(IMPLIED_9 if roll < 0.7 else CHAINS_9 if roll < 0.85 else NATURAL_ARITH_7)
-        if re.search(r"\{a\}-\{b\}", expression) and int(copied["a"]) < int(copied["b"]):
-            for mapping in (written, copied):
-                mapping["a"], mapping["b"] = mapping["b"], mapping["a"]
+        implied = IMPLIED_9 + IMPLIED_10 if REVISION >= 10 else IMPLIED_9
+        request, expression = rng.choice(implied if roll < 0.7 else CHAINS_9 if roll < 0.85 else NATURAL_ARITH_7)
+        for x, y in (("a", "b"), ("m", "k"), ("u", "v")) if REVISION >= 10 else (("a", "b"),):
+            if f"{{{x}}}-{{{y}}}" in expression and float(copied[x]) < float(copied[y]):
+                for mapping in (written, copied):
+                    mapping[x], mapping[y] = mapping[y], mapping[x]
         if "{n}" in request and not re.search(r"[-+*/^]", request) and rng.random() < 0.3:
             written["n"] = _spoken_8(n)
             spoken.append(written["n"])
@@ -1208,6 +1228,59 @@ def _natural_9(s, kind):
     frame = rng.choice(PROBLEM_FRAMES_8 + NATURAL_CALC_7)
     text = _roughen(s, frame.format(q=q_text), [expression] + spoken)
     return text, "calculator", {"expression": expression}, value, f"It is {value}."
+
+
+# ---- revision 10: thousands commas wherever a calculator request holds a large number, and more implied sums ----
+# Run 17 (revision 9) was scored on a fifth natural set, written after it and blind: 96% right tool, 74% right key
+# argument. Its calculator requests were right only 45% of the time: numbers with a thousands comma were miscopied
+# (``_large_10``), and sums whose operation is only implied ("we shipped 875, what's left", "how many bags") went to
+# the wrong operation. Revision 10 writes large numbers, mostly with a comma, into plain calculator requests too, and
+# adds implied remainders, rates, conversions, coverage, fractions and decimal measures. The new draws come after
+# every earlier one, so revisions up to 9 draw what they drew.
+def _integer_10(rng):
+    """(as written, as the expression copies it): as ``_integer_9``, with a comma 70% of the time from 1,000."""
+    roll = rng.random()
+    value = rng.randint(2, 99) if roll < 0.2 else rng.randint(100, 999) if roll < 0.45 else \
+        rng.randint(1000, 99999) if roll < 0.9 else rng.randint(100000, 999999)
+    written = f"{value:,}" if value >= 1000 and rng.random() < 0.7 else str(value)
+    return written, str(value)
+
+
+def _measure_10(rng):
+    """A length, a time or a weight as written: a whole number, or one decimal place half the time."""
+    return f"{rng.randint(1, 30)}.{rng.randint(1, 9)}" if rng.random() < 0.5 else str(rng.randint(2, 40))
+
+
+# (request, expression): as IMPLIED_9, with u and v measures (4.5, 12) and r a rate (1.08)
+IMPLIED_10 = [
+    ("{a} in stock, {b} sold, how many remain", "{a}-{b}"), ("budget of {a}, {b} spent so far, what's left", "{a}-{b}"),
+    ("we owe {a} and have paid {b}, what's the balance", "{a}-{b}"), ("{a} seats, {b} taken, how many free", "{a}-{b}"),
+    ("the target is {a} and I'm at {b}, how many to go", "{a}-{b}"), ("bill was {m}, I paid {k}, still owing?", "{m}-{k}"),
+    ("how much more is {a} than {b}", "{a}-{b}"), ("income {a}, costs {b}, profit?", "{a}-{b}"),
+    ("sold it for {m}, it cost {k}, what did I make", "{m}-{k}"), ("the gap between {a} and {b}", "{a}-{b}"),
+    ("the trip takes {u} hours and {v} are done, how long remains", "{u}-{v}"), ("{u} kg minus {v} kg", "{u}-{v}"),
+    ("{n} crates holding {a} each, how many altogether", "{n}*{a}"), ("{q} rows of {n} plants, how many plants", "{q}*{n}"),
+    ("{n} hours at {m} an hour, what do I earn", "{n}*{m}"), ("{n} shifts of {u} hours, total hours", "{n}*{u}"),
+    ("sold {n} {items} for {m} each, revenue", "{n}*{m}"), ("{a} visitors a day for {n} days, how many", "{a}*{n}"),
+    ("{m} per person for {n} {people}", "{m}*{n}"), ("{a} each month for {n} months", "{a}*{n}"),
+    ("{m} converted at {r}", "{m}*{r}"), ("change {a} at a rate of {r}", "{a}*{r}"), ("{u} kilos at {m} a kilo", "{u}*{m}"),
+    ("{a} units at {r} each", "{a}*{r}"), ("a room {u} m by {v} m, floor area", "{u}*{v}"),
+    ("a plot {u} by {v} metres, area?", "{u}*{v}"), ("{u} times {v}", "{u}*{v}"),
+    ("a tank of {a} litres, buckets of {n} litres, how many buckets", "{a}/{n}"),
+    ("one pot covers {u} square metres, the wall is {a}, how many pots", "{a}/{u}"),
+    ("{a} km at {n} km an hour, how many hours", "{a}/{n}"), ("{a} km in {u} hours, speed?", "{a}/{u}"),
+    ("share {a} among {n} {people}", "{a}/{n}"), ("{a} spread evenly over {n} {periods}", "{a}/{n}"),
+    ("{m} a year, per week", "{m}/52"), ("how many {n}s in {a}", "{a}/{n}"),
+    ("half of {a}", "{a}/2"), ("a third of {a}", "{a}/3"), ("a quarter of {m}", "{m}/4"), ("double {a}", "{a}*2"),
+    ("triple {m}", "{m}*3"), ("twice {u}", "{u}*2"), ("{p}% service on {m}", "{p}%*{m}"),
+    ("tip {p} percent on {m}", "{p}%*{m}"), ("a {p}% deposit on {a}", "{p}%*{a}"), ("{p}% tax on {a}", "{p}%*{a}"),
+    ("{p}% interest on {a} for a year", "{p}%*{a}"), ("{p} percent of {u}", "{p}%*{u}"),
+    ("{a} grams in kilos", "{a}/1000"), ("{u} km in metres", "{u}*1000"), ("{n} hours in minutes", "{n}*60"),
+    ("{a} cm in metres", "{a}/100"), ("{u} kg in grams", "{u}*1000"), ("{a} minutes in hours", "{a}/60"),
+    ("mean of {a}, {b}, {c} and {d}", "({a}+{b}+{c}+{d})/4"), ("the average of {u} and {v}", "({u}+{v})/2"),
+    ("scores of {n}, {q} and {p}, average?", "({n}+{q}+{p})/3"), ("{u} hours plus {v} hours", "{u}+{v}"),
+    ("{n} tickets at {m} plus a {k} fee", "{n}*{m}+{k}"), ("{n} {items} at {m} and {q} at {k}, total", "{n}*{m}+{q}*{k}"),
+]
 
 
 def _typo(rng, word):
